@@ -1,0 +1,1 @@
+"""The Rasa project: configuration, domain and custom NLU components."""

@@ -1,0 +1,114 @@
+"""Compose what the bot says from the knowledge base: text plus a payload.
+
+Every answer carries a machine-readable payload so the widget and the tests can
+see what was answered: {"kind": "answer", "article": ..., "sources": ...}.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from knowledge.glossary import Definition
+from knowledge.models import Article, LocalVersion
+from knowledge.retrieval import Hit
+
+NO_LOCAL_YET = (
+    "Dit is algemene informatie. Hoe het in {municipality} precies gaat, lees je op de "
+    "website van je gemeente. Je kunt het ook vragen aan het wijkteam."
+)
+ASK_MUNICIPALITY = (
+    "Wil je weten hoe het in jouw gemeente gaat? Vertel me in welke gemeente je woont."
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    payload: Dict[str, Any]
+    buttons: List[Dict[str, str]] = field(default_factory=list)
+
+
+def local_version(session: Session, slug: str, municipality: Optional[str]) -> Optional[LocalVersion]:
+    """The municipality's version of an article, if an editor wrote one."""
+    if not municipality:
+        return None
+    rows = session.execute(
+        select(LocalVersion).where(LocalVersion.article_slug == slug).order_by(LocalVersion.key)
+    ).scalars().all()
+    wanted = municipality.casefold()
+    return next((r for r in rows if wanted in (m.casefold() for m in r.municipalities)), None)
+
+
+def has_local_versions(session: Session, slug: str) -> bool:
+    return session.execute(
+        select(LocalVersion.id).where(LocalVersion.article_slug == slug).limit(1)
+    ).first() is not None
+
+
+def article_answer(session: Session, slug: str, municipality: Optional[str] = None) -> Optional[Answer]:
+    """The short answer of an article, local where the municipality has its own version."""
+    article = session.execute(
+        select(Article).where(Article.slug == slug, Article.published.is_(True))
+    ).scalar_one_or_none()
+    if article is None:
+        return None
+    local = local_version(session, slug, municipality)
+    sources = list(article.sources)
+    if local is None:
+        text = article.short_answer
+        if has_local_versions(session, slug):
+            text += "\n\n" + (NO_LOCAL_YET.format(municipality=municipality) if municipality
+                              else ASK_MUNICIPALITY)
+    elif local.mode == "replace":
+        text = local.short_answer
+        sources = list(local.sources) + sources
+    else:
+        text = f"{article.short_answer}\n\n{local.short_answer}"
+        sources = sources + list(local.sources)
+    payload = {
+        "kind": "answer",
+        "article": article.slug,
+        "title": article.title,
+        "sources": sources,
+        "municipality": municipality,
+        "local": local is not None,
+        "related": list(article.related),
+    }
+    return Answer(text=text, payload=payload)
+
+
+def choice_answer(hits: Sequence[Hit]) -> Answer:
+    """Offer the closest topics instead of guessing."""
+    options = [{"article": h.slug, "title": h.title} for h in hits]
+    buttons = [{"title": h.title, "payload": f'/ask_article{{"article": "{h.slug}"}}'}
+               for h in hits]
+    return Answer(
+        text="Ik weet niet zeker wat je bedoelt. Gaat je vraag over een van deze onderwerpen?",
+        payload={"kind": "choice", "options": options},
+        buttons=buttons,
+    )
+
+
+def unknown_answer() -> Answer:
+    return Answer(
+        text=(
+            "Daar weet ik geen goed antwoord op. Ik geef liever geen antwoord dan een fout "
+            "antwoord. Je kunt je vraag anders stellen. Of vraag het aan het wijkteam van "
+            "je gemeente. Typ 'ik wil een mens spreken' als je iemand wilt spreken."
+        ),
+        payload={"kind": "unknown"},
+    )
+
+
+def definition_answer(definition: Definition) -> Answer:
+    text = f"{definition.term[:1].upper()}{definition.term[1:]}: {definition.definition}"
+    payload: Dict[str, Any] = {"kind": "definition", "term": definition.term,
+                               "article": definition.article_slug}
+    buttons = []
+    if definition.article_slug:
+        buttons.append({"title": "Vertel me meer",
+                        "payload": f'/ask_article{{"article": "{definition.article_slug}"}}'})
+    return Answer(text=text, payload=payload, buttons=buttons)

@@ -1,0 +1,52 @@
+"""Database engine and sessions (SQLite by default, PostgreSQL via DATABASE_URL)."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, Optional
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from knowledge.config import settings
+from knowledge.models import Base
+
+
+@lru_cache(maxsize=None)
+def engine(url: Optional[str] = None) -> Engine:
+    """One engine per database URL; creates the SQLite folder and the tables."""
+    url = url or settings().database_url
+    kwargs = {"future": True, "pool_pre_ping": True}
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    eng = create_engine(url, **kwargs)
+    if url.startswith("sqlite"):
+        event.listen(eng, "connect", _sqlite_pragmas)
+    Base.metadata.create_all(eng)
+    return eng
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # WAL lets the action server read while the web app writes.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@contextmanager
+def session_scope(url: Optional[str] = None) -> Iterator[Session]:
+    """A transaction: commits on success, rolls back on error."""
+    factory = sessionmaker(bind=engine(url), future=True, expire_on_commit=False)
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()

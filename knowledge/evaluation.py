@@ -1,0 +1,91 @@
+"""Measure retrieval on labelled questions (used by `make nlu-report` and tests)."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, List, Optional, Sequence, Tuple
+
+from knowledge.municipalities import text_without_place
+from knowledge.retrieval import ArticleDoc, Index
+
+
+@dataclass
+class RetrievalScore:
+    total: int = 0
+    answered_right: int = 0
+    answered_wrong: int = 0
+    choice_contains: int = 0
+    choice_misses: int = 0
+    unknown: int = 0
+    null_total: int = 0
+    null_answered: int = 0
+    mistakes: List[Tuple[str, Optional[str], str, str]] = field(default_factory=list)
+
+    @property
+    def helpful(self) -> float:
+        """Share of in-scope questions answered right or offered the right topic."""
+        return (self.answered_right + self.choice_contains) / max(self.total, 1)
+
+    @property
+    def top1(self) -> float:
+        return self.answered_right / max(self.total, 1)
+
+    @property
+    def wrong_confident(self) -> float:
+        return self.answered_wrong / max(self.total, 1)
+
+    def lines(self) -> List[str]:
+        return [
+            f"in-scope questions: {self.total}",
+            f"  answered with the right article: {self.answered_right} ({self.top1:.1%})",
+            f"  right article among offered topics: {self.choice_contains}",
+            f"  helpful (right answer or right topic offered): {self.helpful:.1%}",
+            f"  answered confidently with a WRONG article: {self.answered_wrong} ({self.wrong_confident:.1%})",
+            f"  offered topics without the right one: {self.choice_misses}",
+            f"  said it does not know: {self.unknown}",
+            f"out-of-scope questions: {self.null_total}, answered anyway: {self.null_answered}",
+        ]
+
+
+def evaluate(index: Index, cases: Iterable[Tuple[str, Optional[str]]]) -> RetrievalScore:
+    score = RetrievalScore()
+    for question, expected in cases:
+        result = index.search(text_without_place(question), 3)
+        got = result.best.slug if result.best else None
+        offered = [h.slug for h in result.hits]
+        if expected is None:
+            score.null_total += 1
+            if result.decision == "answer":
+                score.null_answered += 1
+                score.mistakes.append(("null-answered", expected, got or "", question))
+            continue
+        score.total += 1
+        if result.decision == "answer":
+            if got == expected:
+                score.answered_right += 1
+            else:
+                score.answered_wrong += 1
+                score.mistakes.append(("WRONG", expected, got or "", question))
+        elif result.decision == "choose":
+            if expected in offered:
+                score.choice_contains += 1
+            else:
+                score.choice_misses += 1
+                score.mistakes.append(("choice-miss", expected, ",".join(offered), question))
+        else:
+            score.unknown += 1
+            score.mistakes.append(("unknown", expected, "", question))
+    return score
+
+
+def folds(docs: Sequence[ArticleDoc], k: int = 2) -> List[Tuple[List[ArticleDoc], List[Tuple[str, str]]]]:
+    """K-fold split of the example questions: index on some, ask the others."""
+    out = []
+    for fold in range(k):
+        train, test = [], []
+        for doc in docs:
+            keep = tuple(q for i, q in enumerate(doc.questions) if i % k != fold)
+            test += [(q, doc.slug) for i, q in enumerate(doc.questions) if i % k == fold]
+            train.append(ArticleDoc(doc.slug, doc.title, keep, doc.text))
+        out.append((train, test))
+    return out

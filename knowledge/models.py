@@ -1,0 +1,121 @@
+"""SQLAlchemy models of the knowledge base and of handoff tickets."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Article(Base):
+    """A general (not municipality-specific) answer about one topic."""
+
+    __tablename__ = "articles"
+    id = Column(Integer, primary_key=True)
+    slug = Column(String(120), unique=True, nullable=False, index=True)
+    title = Column(String(300), nullable=False)
+    category = Column(String(60), nullable=False, default="overig")
+    short_answer = Column(Text, nullable=False)
+    body = Column(Text, nullable=False, default="")
+    example_questions = Column(JSON, nullable=False, default=list)
+    tags = Column(JSON, nullable=False, default=dict)
+    audience = Column(JSON, nullable=False, default=list)
+    related = Column(JSON, nullable=False, default=list)
+    sources = Column(JSON, nullable=False, default=list)
+    last_checked = Column(Date, nullable=True)
+    review_status = Column(String(40), nullable=False, default="te-controleren")
+    review_note = Column(Text, nullable=False, default="")
+    published = Column(Boolean, nullable=False, default=True)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class LocalVersion(Base):
+    """A municipality's own version of (or addition to) a general article."""
+
+    __tablename__ = "local_versions"
+    id = Column(Integer, primary_key=True)
+    key = Column(String(160), unique=True, nullable=False, index=True)
+    article_slug = Column(String(120), nullable=False, index=True)
+    municipalities = Column(JSON, nullable=False, default=list)
+    mode = Column(String(20), nullable=False, default="replace")
+    short_answer = Column(Text, nullable=False)
+    body = Column(Text, nullable=False, default="")
+    sources = Column(JSON, nullable=False, default=list)
+    last_checked = Column(Date, nullable=True)
+    review_status = Column(String(40), nullable=False, default="te-controleren")
+    review_note = Column(Text, nullable=False, default="")
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class GlossaryTerm(Base):
+    """One entry of the begrippenlijst."""
+
+    __tablename__ = "glossary"
+    id = Column(Integer, primary_key=True)
+    term = Column(String(160), unique=True, nullable=False)
+    aliases = Column(JSON, nullable=False, default=list)
+    definition = Column(Text, nullable=False)
+    article_slug = Column(String(120), nullable=True)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class Ticket(Base):
+    """A request to talk to a person, with its masked transcript."""
+
+    __tablename__ = "tickets"
+    id = Column(Integer, primary_key=True)
+    public_id = Column(String(40), unique=True, nullable=False, index=True)
+    conversation_id = Column(String(200), nullable=False, index=True)
+    parent_token = Column(String(80), nullable=False)
+    urgency = Column(Integer, nullable=False, default=3)  # 0 = most urgent
+    level = Column(String(30), nullable=True)  # safety level that caused it, if any
+    municipality = Column(String(120), nullable=True)
+    status = Column(String(20), nullable=False, default="queued")
+    taken_by = Column(String(120), nullable=True)
+    callback_contact = Column(String(200), nullable=True)  # only if the parent chose to give it
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    taken_at = Column(DateTime, nullable=True)
+    closed_at = Column(DateTime, nullable=True)
+    messages = relationship(
+        "TicketMessage", order_by="TicketMessage.id", cascade="all, delete-orphan"
+    )
+
+
+class TicketMessage(Base):
+    """One line of a ticket's transcript; text is stored masked."""
+
+    __tablename__ = "ticket_messages"
+    id = Column(Integer, primary_key=True)
+    ticket_id = Column(Integer, ForeignKey("tickets.id"), nullable=False, index=True)
+    sender = Column(String(20), nullable=False)  # parent | bot | staff | system
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class StaffHours(Base):
+    """When staff answer chats for a municipality ('*' is the default)."""
+
+    __tablename__ = "staff_hours"
+    __table_args__ = (UniqueConstraint("municipality", "weekday"),)
+    id = Column(Integer, primary_key=True)
+    municipality = Column(String(120), nullable=False, default="*")
+    weekday = Column(Integer, nullable=False)  # 0 = Monday
+    opens = Column(String(5), nullable=False)  # "09:00"
+    closes = Column(String(5), nullable=False)  # "17:00"

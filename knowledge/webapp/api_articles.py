@@ -1,0 +1,96 @@
+"""Knowledge API: articles, search and glossary (read), article editing (staff)."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from sqlalchemy import select
+
+from knowledge import answers, glossary
+from knowledge.content_io import ContentError, article_to_dict, local_to_dict, upsert_article
+from knowledge.db import session_scope
+from knowledge.models import Article
+from knowledge.municipalities import canonical_municipality
+from knowledge.retrieval import Retriever
+from knowledge.webapp.auth import staff_user
+
+router = APIRouter(prefix="/api/v1", tags=["kennisbank"])
+RETRIEVER = Retriever()
+
+
+def _municipality(name: Optional[str]) -> Optional[str]:
+    if not name:
+        return None
+    return canonical_municipality(name) or name
+
+
+def _article_json(session: Any, row: Article, municipality: Optional[str]) -> Dict[str, Any]:
+    data = article_to_dict(row)
+    data["last_checked"] = row.last_checked.isoformat() if row.last_checked else None
+    local = answers.local_version(session, row.slug, municipality)
+    if local is not None:
+        data["local"] = {**local_to_dict(local),
+                         "last_checked": local.last_checked.isoformat() if local.last_checked else None}
+    else:
+        data["local"] = None
+    data["municipality"] = municipality
+    return data
+
+
+@router.get("/articles")
+def list_articles(municipality: Optional[str] = None) -> List[Dict[str, Any]]:
+    """All published articles, with the municipality's local version where one exists."""
+    place = _municipality(municipality)
+    with session_scope() as session:
+        rows = session.execute(select(Article).where(Article.published.is_(True))
+                               .order_by(Article.category, Article.slug)).scalars().all()
+        return [_article_json(session, r, place) for r in rows]
+
+
+@router.get("/articles/{slug}")
+def get_article(slug: str, municipality: Optional[str] = None) -> Dict[str, Any]:
+    place = _municipality(municipality)
+    with session_scope() as session:
+        row = session.execute(select(Article).where(
+            Article.slug == slug, Article.published.is_(True))).scalar_one_or_none()
+        if row is None:
+            raise HTTPException(404, "Dit artikel bestaat niet.")
+        return _article_json(session, row, place)
+
+
+@router.put("/articles/{slug}")
+def put_article(slug: str, article: Dict[str, Any],
+                user: str = Depends(staff_user)) -> Dict[str, Any]:
+    """Create or replace an article (editors). Answerable at once, no retraining."""
+    if article.get("slug", slug) != slug:
+        raise HTTPException(422, "De slug in de tekst hoort gelijk te zijn aan die in het adres.")
+    try:
+        with session_scope() as session:
+            upsert_article(session, {**article, "slug": slug})
+    except (ContentError, ValueError) as exc:
+        raise HTTPException(422, f"Dit artikel is niet compleet: {exc}") from exc
+    return get_article(slug)
+
+
+@router.get("/search")
+def search(q: str = Query(..., min_length=1, max_length=2000),
+           municipality: Optional[str] = None, limit: int = Query(5, ge=1, le=20)) -> Dict[str, Any]:
+    """Ranked articles for a question, each with the local answer where one exists."""
+    place = _municipality(municipality)
+    with session_scope() as session:
+        result = RETRIEVER.search(session, q, limit)
+        hits = []
+        for hit in result.hits:
+            answer = answers.article_answer(session, hit.slug, place)
+            hits.append({"article": hit.slug, "title": hit.title, "score": hit.score,
+                         "answer": answer.text if answer else None,
+                         "local": bool(answer and answer.payload["local"]),
+                         "sources": answer.payload["sources"] if answer else []})
+        return {"query": q, "municipality": place, "decision": result.decision, "results": hits}
+
+
+@router.get("/glossary")
+def list_glossary() -> List[Dict[str, Any]]:
+    with session_scope() as session:
+        return [{"term": d.term, "definition": d.definition, "article": d.article_slug}
+                for d in glossary.all_terms(session)]

@@ -1,0 +1,47 @@
+"""Retrieval accuracy: development folds and the held-out question set.
+
+    python -m scripts.retrieval_report [--mistakes]
+
+Development: the articles' own example questions, 2-fold (index on half, ask the
+other half). Held-out: tests/data/retrieval_holdout.yaml, written without sight
+of the articles, never used for tuning.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+from knowledge.content_io import import_content
+from knowledge.db import session_scope
+from knowledge.evaluation import evaluate, folds
+from knowledge.retrieval import ANSWER_MARGIN, ANSWER_MIN, CHOOSE_MIN, Index, docs_from_db
+
+HOLDOUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "retrieval_holdout.yaml"
+
+
+def main() -> None:
+    show = "--mistakes" in sys.argv
+    import_content()
+    with session_scope() as session:
+        docs = docs_from_db(session)
+    print(f"thresholds: answer >= {ANSWER_MIN} with margin {ANSWER_MARGIN}; choose >= {CHOOSE_MIN}")
+    for n, (train, test) in enumerate(folds(docs)):
+        score = evaluate(Index(train), test)
+        print(f"\n== development fold {n + 1} (example questions)")
+        print("\n".join(score.lines()))
+        if show:
+            for m in score.mistakes:
+                print("   ", m)
+    cases = [(c["q"], c["slug"]) for c in yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))]
+    score = evaluate(Index(docs), cases)
+    print(f"\n== held-out questions ({HOLDOUT.name})")
+    print("\n".join(score.lines()))
+    if show:
+        for m in score.mistakes:
+            print("   ", m)
+
+
+if __name__ == "__main__":
+    main()

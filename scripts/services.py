@@ -1,0 +1,189 @@
+"""Start the three services, wait until they answer, stop them cleanly.
+
+    python -m scripts.services      # what `make run` ends with; Ctrl-C stops all
+
+Processes and ports (defaults):
+    rasa       5005  Rasa server: NLU + dialogue, REST and socket.io channels
+    actions    5055  rasa_sdk action server: answers from the knowledge base
+    web        8000  FastAPI: knowledge API, widget demo page, staff console
+The end-to-end tests start the same processes on other ports with start_all().
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from knowledge.config import settings
+from scripts.train import model_path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOGS = ROOT / "var" / "log"
+
+
+@dataclass(frozen=True)
+class Ports:
+    rasa: int = 5005
+    actions: int = 5055
+    web: int = 8000
+
+
+@dataclass
+class Service:
+    name: str
+    process: subprocess.Popen
+    ready_url: str
+    log: Path
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+
+@dataclass
+class Services:
+    ports: Ports
+    items: List[Service] = field(default_factory=list)
+
+    def stop(self, names: Optional[List[str]] = None) -> None:
+        for service in self.items:
+            if names is None or service.name in names:
+                stop_process(service.process)
+
+    def get(self, name: str) -> Service:
+        return next(s for s in self.items if s.name == name)
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=timeout)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=5)
+
+
+def _endpoints_file(ports: Ports) -> Path:
+    path = ROOT / "var" / "run" / f"endpoints-{ports.actions}.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{ports.actions}/webhook"\n')
+    return path
+
+
+def _spawn(name: str, command: List[str], ready_url: str, env: Dict[str, str]) -> Service:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / f"{name}.log"
+    handle = log.open("w")
+    process = subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
+                               env=env, start_new_session=True)
+    return Service(name, process, ready_url, log)
+
+
+def commands(ports: Ports, model: Path) -> Dict[str, List[str]]:
+    py = sys.executable
+    return {
+        "actions": [py, "-m", "rasa_sdk", "--actions", "actions",
+                    "--port", str(ports.actions)],
+        "web": [py, "-m", "uvicorn", "knowledge.webapp.app:app", "--host", "0.0.0.0",
+                "--port", str(ports.web), "--no-access-log", "--log-level", "warning"],
+        "rasa": [py, "-m", "rasa", "run", "--model", str(model), "--port", str(ports.rasa),
+                 "--enable-api", "--auth-token", settings().rasa_token, "--cors", "*",
+                 "--credentials", "bot/credentials.yml",
+                 "--endpoints", str(_endpoints_file(ports))],
+    }
+
+
+def ready_urls(ports: Ports) -> Dict[str, str]:
+    return {"actions": f"http://127.0.0.1:{ports.actions}/health",
+            "web": f"http://127.0.0.1:{ports.web}/healthz",
+            "rasa": f"http://127.0.0.1:{ports.rasa}/"}
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except Exception:
+        return False
+
+
+def wait_ready(services: List[Service], timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    pending = list(services)
+    while pending:
+        for service in list(pending):
+            if not service.alive():
+                raise RuntimeError(f"{service.name} stopped while starting; see {service.log}:\n"
+                                   + service.log.read_text()[-3000:])
+            if answers(service.ready_url):
+                pending.remove(service)
+        if pending and time.monotonic() > deadline:
+            raise TimeoutError(f"not ready after {timeout}s: {[s.name for s in pending]}")
+        time.sleep(0.5)
+
+
+def start(names: List[str], ports: Ports = Ports(), model: Optional[Path] = None,
+          env: Optional[Dict[str, str]] = None) -> List[Service]:
+    """Start the named services and wait until each answers."""
+    model = model or model_path()
+    full_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT),
+                "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
+    cmds, urls = commands(ports, model), ready_urls(ports)
+    started = [_spawn(n, cmds[n], urls[n], full_env) for n in names]
+    try:
+        wait_ready(started)
+    except Exception:
+        for service in started:
+            stop_process(service.process)
+        raise
+    return started
+
+
+def start_all(ports: Ports = Ports(), model: Optional[Path] = None,
+              env: Optional[Dict[str, str]] = None) -> Services:
+    return Services(ports, start(["actions", "web", "rasa"], ports, model, env))
+
+
+def main() -> None:
+    if not model_path().exists():
+        raise SystemExit("No trained model for the current inputs: run `make run`.")
+    print(">> starting action server, web app and Rasa server (loading the model takes a minute)",
+          flush=True)
+    services = start_all()
+    ports = services.ports
+    print(f"""
+>> all services are up (logs in var/log/):
+   Rasa server     http://localhost:{ports.rasa}   (REST: /webhooks/rest/webhook, socket.io)
+   action server   http://localhost:{ports.actions}
+   web app         http://localhost:{ports.web}    (chat demo: /, API docs: /docs)
+   Press Ctrl-C to stop.""", flush=True)
+    stopping = False
+
+    def _stop(*_args: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    while not stopping:
+        dead = [s.name for s in services.items if not s.alive()]
+        if dead:
+            print(f"!! {', '.join(dead)} stopped; see var/log/. Stopping the others.", flush=True)
+            break
+        time.sleep(1)
+    services.stop()
+    print(">> all services stopped", flush=True)
+
+
+if __name__ == "__main__":
+    main()

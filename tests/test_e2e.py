@@ -1,0 +1,114 @@
+"""End to end: a Dutch question through the trained Rasa model, the running
+action server, the web app and a real SQLite database, over real HTTP."""
+from __future__ import annotations
+
+import json
+import urllib.request
+import uuid
+from typing import Any, Dict, List, Optional
+
+import pytest
+
+from scripts import services
+from scripts.train import model_path
+from tests.conftest import PORTS
+
+pytestmark = pytest.mark.e2e
+
+
+def post(url: str, body: Any, headers: Optional[Dict[str, str]] = None, method: str = "POST") -> Any:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method=method,
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read() or b"null")
+
+
+def say(text: str, sender: Optional[str] = None, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+    body: Dict[str, Any] = {"sender": sender or uuid.uuid4().hex, "message": text}
+    if metadata:
+        body["metadata"] = metadata
+    return post(f"http://127.0.0.1:{PORTS.rasa}/webhooks/rest/webhook", body)
+
+
+def custom(messages: List[Dict[str, Any]]) -> Dict[str, Any]:
+    payloads = [m["custom"] for m in messages if "custom" in m]
+    assert payloads, f"no custom payload in {messages}"
+    return payloads[0]
+
+
+def texts(messages: List[Dict[str, Any]]) -> str:
+    return " ".join(m.get("text", "") for m in messages)
+
+
+def test_question_is_answered_from_the_knowledge_base(stack: services.Services) -> None:
+    reply = say("Wat doet Veilig Thuis?")
+    data = custom(reply)
+    assert data["kind"] == "answer" and data["article"] == "veilig-thuis"
+    assert data["sources"] and "0800-2000" in texts(reply)
+
+
+def test_municipality_is_remembered_for_the_conversation(stack: services.Services) -> None:
+    sender = uuid.uuid4().hex
+    assert custom(say("ik woon in Almere", sender))["municipality"] == "Almere"
+    data = custom(say("hoe vind ik een clientondersteuner?", sender))
+    assert data["article"] == "clientondersteuner-vinden"
+    assert data["municipality"] == "Almere" and data["local"] is True
+
+
+def test_amersfoort_local_version(stack: services.Services) -> None:
+    reply = say("Ik woon in Amersfoort. Wat kan het wijkteam voor ons doen?")
+    data = custom(reply)
+    assert data["article"] == "wijkteam" and data["local"] is True
+    assert "Amersfoort" in texts(reply)
+
+
+def test_embed_municipality_from_widget_metadata(stack: services.Services) -> None:
+    data = custom(say("wat kan het wijkteam voor ons doen", metadata={"municipality": "Almere"}))
+    assert data["municipality"] == "Almere" and data["local"] is True
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("", "input"),
+    ("😀😀😀🙏", "input"),
+    ("What does Veilig Thuis do with my children?", "input"),
+])
+def test_unusable_input_gets_a_clear_dutch_reply(stack: services.Services, text: str, kind: str) -> None:
+    reply = say(text)
+    assert custom(reply)["kind"] == kind and texts(reply).strip()
+
+
+def test_html_and_huge_messages_break_nothing(stack: services.Services) -> None:
+    sender = uuid.uuid4().hex
+    reply = say("<script>alert('x')</script> wat doet de raad voor de kinderbescherming", sender)
+    assert custom(reply)["kind"] in ("answer", "choice")
+    huge = say("Wat doet Veilig Thuis? " + "a" * 10000, sender)
+    assert texts(huge).strip()
+    after = say("Wat doet Veilig Thuis?", sender)
+    assert custom(after)["article"] == "veilig-thuis"
+
+
+def test_new_article_is_answered_without_retraining(stack: services.Services) -> None:
+    article = {
+        "title": "Wat is een gezinscoach?",
+        "category": "ondersteuning",
+        "short_answer": "Een gezinscoach komt bij je thuis en helpt je gezin. Samen kies je de doelen.",
+        "example_questions": ["wat doet een gezinscoach", "krijgen wij een gezinscoach"],
+        "sources": [{"title": "NJi – Wat doet een wijkteam",
+                     "url": "https://www.nji.nl/wijkteams/wat-doet-een-wijkteam"}],
+        "last_checked": "2026-11-23",
+        "review": {"status": "te-controleren", "note": "test"},
+    }
+    model_before = model_path()
+    auth = "Basic " + __import__("base64").b64encode(b"medewerker:medewerker").decode()
+    post(f"http://127.0.0.1:{PORTS.web}/api/v1/articles/gezinscoach", article,
+         headers={"Authorization": auth}, method="PUT")
+    data = custom(say("Wat doet een gezinscoach eigenlijk?"))
+    assert data["article"] == "gezinscoach"
+    assert model_path() == model_before and stack.get("rasa").alive()
+
+
+def test_safety_message_gets_emergency_line(stack: services.Services) -> None:
+    reply = say("help hij slaat mijn moeder nu en hij heeft een mes")
+    data = custom(reply)
+    assert data == {"kind": "safety", "level": "acute"}
+    assert "112" in texts(reply)

@@ -1,0 +1,98 @@
+"""The knowledge API over HTTP (FastAPI's test client, real SQLite database)."""
+from __future__ import annotations
+
+from typing import Iterator, List
+
+import pytest
+from fastapi.testclient import TestClient
+
+STAFF = ("medewerker", "medewerker")
+
+
+@pytest.fixture(scope="module")
+def client(seeded_db: str) -> Iterator[TestClient]:
+    from knowledge.webapp.app import create_app
+
+    with TestClient(create_app()) as c:
+        yield c
+
+
+def test_health(client: TestClient) -> None:
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok" and body["articles"] >= 47
+
+
+def test_lists_every_outline_article(client: TestClient, outline_slugs: List[str]) -> None:
+    listed = {a["slug"] for a in client.get("/api/v1/articles").json()}
+    assert set(outline_slugs) <= listed
+
+
+def test_article_with_local_version(client: TestClient) -> None:
+    general = client.get("/api/v1/articles/wijkteam").json()
+    local = client.get("/api/v1/articles/wijkteam", params={"municipality": "amersfoort"}).json()
+    assert general["local"] is None
+    assert local["municipality"] == "Amersfoort" and "Amersfoort" in local["local"]["short_answer"]
+
+
+def test_unknown_article_is_404_in_dutch(client: TestClient) -> None:
+    response = client.get("/api/v1/articles/bestaat-niet")
+    assert response.status_code == 404 and "bestaat niet" in response.json()["detail"]
+
+
+def test_search_ranks_and_localises(client: TestClient) -> None:
+    body = client.get("/api/v1/search", params={"q": "hoe vind ik een clientondersteuner",
+                                                "municipality": "Almere"}).json()
+    top = body["results"][0]
+    assert body["decision"] == "answer" and top["article"] == "clientondersteuner-vinden"
+    assert top["local"] is True and "Almere" in top["answer"]
+    scores = [r["score"] for r in body["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_search_rejects_empty_and_huge_queries(client: TestClient) -> None:
+    assert client.get("/api/v1/search", params={"q": ""}).status_code == 422
+    assert client.get("/api/v1/search", params={"q": "x" * 5000}).status_code == 422
+
+
+def test_glossary(client: TestClient) -> None:
+    terms = client.get("/api/v1/glossary").json()
+    assert len(terms) >= 40 and all(t["definition"] for t in terms)
+
+
+def test_demo_page_and_widget(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "/widget/widget.js" in page.text
+    assert "{{BOT_URL}}" not in page.text
+    assert client.get("/widget/widget.js").status_code == 200
+    assert client.get("/docs").status_code == 200
+
+
+NEW_ARTICLE = {
+    "title": "Wat is een gezinscoach?",
+    "category": "ondersteuning",
+    "short_answer": "Een gezinscoach helpt je gezin thuis. Je spreekt samen af waar je hulp bij wilt.",
+    "example_questions": ["wat doet een gezinscoach", "krijgen wij een gezinscoach",
+                          "wat is een gezinscoach eigenlijk"],
+    "sources": [{"title": "NJi – Wat doet een wijkteam", "url": "https://www.nji.nl/wijkteams/wat-doet-een-wijkteam"}],
+    "last_checked": "2026-11-23",
+    "review": {"status": "te-controleren", "note": "test"},
+}
+
+
+def test_editing_needs_login(client: TestClient) -> None:
+    assert client.put("/api/v1/articles/gezinscoach", json=NEW_ARTICLE).status_code == 401
+    assert client.put("/api/v1/articles/gezinscoach", json=NEW_ARTICLE,
+                      auth=("medewerker", "fout")).status_code == 401
+
+
+def test_incomplete_article_is_refused_in_dutch(client: TestClient) -> None:
+    response = client.put("/api/v1/articles/leeg", json={"title": "Leeg"}, auth=STAFF)
+    assert response.status_code == 422 and "niet compleet" in response.json()["detail"]
+
+
+def test_new_article_is_searchable_at_once(client: TestClient) -> None:
+    before = client.get("/api/v1/search", params={"q": "wat doet een gezinscoach"}).json()
+    assert all(r["article"] != "gezinscoach" for r in before["results"])
+    assert client.put("/api/v1/articles/gezinscoach", json=NEW_ARTICLE, auth=STAFF).status_code == 200
+    after = client.get("/api/v1/search", params={"q": "wat doet een gezinscoach"}).json()
+    assert after["results"][0]["article"] == "gezinscoach"
