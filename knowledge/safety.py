@@ -214,7 +214,7 @@ class PatternSet:
             if phrases else None
         )
 
-        self.guards = {name: _Guard(name, spec or {}, self.compile) for name, spec in (data.get("guards") or {}).items()}
+        self.guards = {name: _Guard(name, spec or {}, lambda p: re.compile(self.compile(p))) for name, spec in (data.get("guards") or {}).items()}
         self.rules: List[_Rule] = []
         seen = set()
         for spec in data.get("rules") or []:
@@ -251,33 +251,39 @@ class PatternSet:
         Syntax, elements separated by spaces:
         ``word`` a word (typos and inflections are matched by normalisation),
         ``pre*`` any word starting with ``pre``, ``@name`` any entry of a list,
-        ``a|b|@c`` alternatives, a trailing ``?`` makes an element optional,
+        ``a|b|@c`` alternatives of one element, ``(a b|c)`` alternatives of
+        several words, a trailing ``?`` makes an element or group optional,
         ``...`` / ``...N`` up to 3 / N other words that do not start a new
         clause (see ``settings.gap_stops``), ``~N`` up to N words of any kind,
         ``^`` / ``$`` start / end of the sentence.
         """
-        if _depth > 8:
-            raise ValueError(f"lists nested too deep near {pattern!r}")
+        return "(?<= )" + self._sequence(pattern, _depth)
+
+    def _sequence(self, pattern: str, depth: int) -> str:
+        if depth > 8:
+            raise ValueError(f"lists or groups nested too deep near {pattern!r}")
         parts: List[str] = []
-        for element in pattern.split():
+        for element in _split_elements(pattern):
+            optional = len(element) > 1 and element.endswith("?")
+            if optional:
+                element = element[:-1]
+            if element.startswith("(") and element.endswith(")"):
+                alts = [self._sequence(a, depth + 1) for a in _split_top(element[1:-1], "|")]
+                parts.append("(?:%s)%s" % ("|".join(alts), "?" if optional else ""))
+                continue
             gap = _GAP_RE.match(element)
             if gap:
                 n = int(gap.group(2) or self.default_gap)
                 stop = self._gap_stop if gap.group(1) == "..." else ""
                 parts.append("(?:%s%s){0,%d}" % (stop, _WORD, n))
-                continue
-            if element == "^":
+            elif element == "^":
                 parts.append(r"(?<=\| )")
-                continue
-            if element == "$":
+            elif element == "$":
                 parts.append(r"(?=\|)")
-                continue
-            optional = len(element) > 1 and element.endswith("?")
-            if optional:
-                element = element[:-1]
-            alts = [self._atom(a, _depth) for a in element.split("|") if a]
-            parts.append("(?:%s)%s" % ("|".join(alts), "?" if optional else ""))
-        return "(?<= )" + "".join(parts)
+            else:
+                alts = [self._atom(a, depth) for a in element.split("|") if a]
+                parts.append("(?:%s)%s" % ("|".join(alts), "?" if optional else ""))
+        return "".join(parts)
 
     def _atom(self, atom: str, depth: int) -> str:
         if atom.startswith("@"):
@@ -286,7 +292,7 @@ class PatternSet:
                 if name not in self.lists:
                     raise ValueError(f"unknown list @{name}")
                 self._list_cache[name] = "(?:%s)" % "|".join(
-                    self.compile(e, depth + 1)[len("(?<= )"):] for e in self.lists[name]
+                    self._sequence(e, depth + 1) for e in self.lists[name]
                 )
             return self._list_cache[name]
         if atom.endswith("*"):
@@ -349,10 +355,8 @@ class PatternSet:
         n = len(word)
         if n == self.fuzzy_min_len - 1:
             # a dropped last letter is the commonest chat typo: "leve", "zitte"
-            for cand in (word + c for c in "nt"):
-                if cand in self.vocab and len(cand) >= self.fuzzy_min_len:
-                    return cand
-            return word
+            cand = word + "n"
+            return cand if cand in self.vocab else word
         if n < self.fuzzy_min_len:
             return word
         for prefix in self.prefixes:
@@ -374,6 +378,27 @@ class PatternSet:
 
     def doc(self, text: str) -> _Doc:
         return _Doc(self.tokens(text))
+
+
+def _split_top(text: str, sep: str) -> List[str]:
+    """Split on ``sep`` outside parentheses."""
+    out, depth, cur = [], 0, []
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if ch == sep and depth == 0:
+            out.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    if depth:
+        raise ValueError(f"unbalanced parentheses in {text!r}")
+    out.append("".join(cur))
+    return out
+
+
+def _split_elements(pattern: str) -> List[str]:
+    """Pattern elements: words separated by spaces, a (group) counts as one."""
+    return [e for e in _split_top(pattern.replace("\t", " "), " ") if e.strip()]
 
 
 def _as_list(value) -> List[str]:

@@ -95,7 +95,7 @@ def commands(ports: Ports, model: Path) -> Dict[str, List[str]]:
         "actions": [py, "-m", "rasa_sdk", "--actions", "actions",
                     "--port", str(ports.actions)],
         "web": [py, "-m", "uvicorn", "knowledge.webapp.app:app", "--host", "0.0.0.0",
-                "--port", str(ports.web), "--no-access-log", "--log-level", "warning"],
+                "--port", str(ports.web), "--no-access-log", "--log-level", "warning", "--ws", "none"],
         "rasa": [py, "-m", "rasa", "run", "--model", str(model), "--port", str(ports.rasa),
                  "--enable-api", "--auth-token", settings().rasa_token, "--cors", "*",
                  "--credentials", "bot/credentials.yml",

@@ -9,7 +9,14 @@
   var botUrl = (script && script.dataset.botUrl) || "http://localhost:5005";
   var params = new URLSearchParams(window.location.search);
   var municipality = params.get("gemeente") || (script && script.dataset.municipality) || "";
+  var apiUrl = (script && script.dataset.apiUrl) || (script ? new URL(script.src, window.location.href).origin : "");
   var MAX_LEN = 10000;
+  var HELPLINES = {
+    acute: "Is er nu gevaar? Bel direct 112.",
+    suicide: "Denk je aan zelfdoding? Bel 113 of gratis 0800-0113 (dag en nacht). Direct gevaar? Bel 112.",
+    disclosure: "Bel Veilig Thuis: 0800-2000 (gratis, dag en nacht). Direct gevaar? Bel 112.",
+    distress: "Wil je nu met iemand praten? Bel 113 of gratis 0800-0113. Direct gevaar? Bel 112."
+  };
   var OFFLINE = "De chat werkt nu even niet. Is er direct gevaar? Bel 112. " +
     "Zorgen over geweld of mishandeling? Bel Veilig Thuis: 0800-2000 (gratis, dag en nacht). " +
     "Denk je aan zelfdoding? Bel 113 of gratis 0800-0113.";
@@ -96,6 +103,69 @@
     }
     log.appendChild(bubble);
     scroll();
+    if (custom.kind === "handoff") startHandoff(custom);
+  }
+
+  /* Handoff to a person: messages go to the web app, staff replies are polled. */
+  var handoff = null, lastSeen = 0, pollTimer = null;
+  function saveHandoff() {
+    try { if (handoff) localStorage.setItem("jb-chat-handoff", JSON.stringify(handoff)); else localStorage.removeItem("jb-chat-handoff"); } catch (e) { /* ignore */ }
+  }
+  function handoffApi(path, options) {
+    options = options || {};
+    options.headers = Object.assign({ "Content-Type": "application/json", "X-Ticket-Token": handoff.token }, options.headers || {});
+    return fetch(apiUrl + "/api/v1/handoff/" + encodeURIComponent(handoff.ticket) + path, options)
+      .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error(j.detail || r.status); return j; }); });
+  }
+  function startHandoff(payload) {
+    if (!payload.ticket || !payload.token) return;
+    handoff = { ticket: payload.ticket, token: payload.token, status: payload.status };
+    saveHandoff();
+    if (payload.status === "unavailable") { showCallbackForm(); return; }
+    if (!pollTimer) pollTimer = setInterval(pollHandoff, 2500);
+  }
+  function endHandoff() {
+    handoff = null; saveHandoff();
+    if (pollTimer) { clearInterval(pollTimer); pollTimer = null; }
+  }
+  function pollHandoff() {
+    if (!handoff) return;
+    handoffApi("?after=" + lastSeen).then(function (data) {
+      data.messages.forEach(function (m) {
+        lastSeen = Math.max(lastSeen, m.id);
+        if (m.sender === "staff") addBot({ text: m.text, custom: { kind: "staff" } });
+        if (m.sender === "system") addNote(m.text);
+      });
+      handoff.status = data.status;
+      if (data.status === "ended") { endHandoff(); addNote("Je praat weer met de chat."); }
+    }).catch(function () { /* try again at the next tick */ });
+  }
+  function addNote(text) { var n = el("div", "jb-msg jb-bot", text); n.dataset.kind = "system"; log.appendChild(n); scroll(); }
+  function showCallbackForm() {
+    var box = el("form", "jb-msg jb-bot jb-callback");
+    var field = el("input");
+    field.type = "text"; field.placeholder = "Telefoonnummer of e-mail";
+    field.setAttribute("aria-label", "Telefoonnummer of e-mail voor terugbellen");
+    var ok = el("button", null, "Bel mij terug");
+    ok.type = "submit";
+    box.appendChild(field); box.appendChild(ok);
+    box.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!field.value.trim()) { addNote("Vul eerst een telefoonnummer of e-mailadres in."); return; }
+      handoffApi("/callback", { method: "POST", body: JSON.stringify({ contact: field.value }) })
+        .then(function (r) { box.remove(); addNote(r.text); endHandoff(); })
+        .catch(function (e) { addNote("Dat lukte niet: " + e.message); });
+    });
+    log.appendChild(box); scroll();
+  }
+  function sendToStaff(text) {
+    addUser(text);
+    handoffApi("/messages", { method: "POST", body: JSON.stringify({ text: text }) })
+      .then(function (r) { if (r.safety && HELPLINES[r.safety]) addBot({ text: HELPLINES[r.safety], custom: { kind: "safety", level: r.safety } }); })
+      .catch(function (e) {
+        if (/afgesloten/.test(e.message)) { endHandoff(); addNote(e.message); return; }
+        addBot({ text: OFFLINE, custom: { kind: "safety", level: "offline" } });
+      });
   }
 
   /* Rasa's REST channel sends text and custom payload as separate messages:
@@ -136,7 +206,8 @@
     }
     if (text.length > MAX_LEN) text = text.slice(0, MAX_LEN);
     input.value = "";
-    ask(text, text);
+    if (handoff && (handoff.status === "queued" || handoff.status === "connected")) sendToStaff(text);
+    else ask(text, text);
   });
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
@@ -145,6 +216,9 @@
   function mount() {
     document.body.appendChild(root);
     addBot({ text: "Hallo! Ik geef uitleg over jeugdbescherming en over jouw rechten als ouder. Stel je vraag." });
+    var saved = null;
+    try { saved = JSON.parse(localStorage.getItem("jb-chat-handoff") || "null"); } catch (e) { saved = null; }
+    if (saved && saved.status !== "unavailable") { startHandoff(saved); addNote("Je wacht op een medewerker, of je bent met iemand in gesprek."); }
   }
   if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
   window.JBChat = { ask: ask, sender: sender };

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Dict
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import func, select
@@ -23,6 +24,10 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Informatiepunt jeugdbescherming",
                   description="Kennisbank en chat voor ouders in de jeugdbeschermingsketen.",
                   version="1.0")
+    # The widget runs on municipalities' own sites: allow cross-origin calls
+    # without cookies (the handoff API uses a ticket token header instead).
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
+                       allow_methods=["GET", "POST"], allow_headers=["Content-Type", "X-Ticket-Token"])
     app.include_router(api_articles.router)
     app.include_router(api_handoff.parent)
     app.include_router(api_handoff.staff)
@@ -47,4 +52,5 @@ app = create_app()
 if __name__ == "__main__":
     import uvicorn
 
-    uvicorn.run(app, host="0.0.0.0", port=settings().web_port, log_level="warning")
+    uvicorn.run(app, host="0.0.0.0", port=settings().web_port, log_level="warning", ws="none",
+                access_log=False)
