@@ -34,6 +34,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import yaml
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 try:  # optional: only adds extra matches for inflected forms
     import snowballstemmer
@@ -198,7 +199,9 @@ class PatternSet:
         self.spellings: Dict[str, List[str]] = {
             str(k).lower(): str(v).split() for k, v in (data.get("spellings") or {}).items()
         }
-        self.never_fuzzy = frozenset(str(w).lower() for w in data.get("never_fuzzy") or [])
+        never = [str(w).lower() for w in data.get("never_fuzzy") or []]
+        self.never_fuzzy = frozenset(w for w in never if not w.endswith("*"))
+        self._never_prefixes = tuple(w[:-1] for w in never if w.endswith("*"))
         self.lists: Dict[str, List[str]] = {k: [str(e) for e in v] for k, v in (data.get("lists") or {}).items()}
         self.vocab: set = set()
         self.prefixes: set = set()
@@ -236,7 +239,10 @@ class PatternSet:
         self.rules.sort(key=lambda r: LEVELS.index(r.level))  # stable: file order within a level
 
         self._fuzzy_vocab = sorted(w for w in self.vocab if len(w) >= self.fuzzy_min_len and w.isalpha())
-        self._fuzzy_prefixes = sorted(p for p in self.prefixes if len(p) >= self.fuzzy_min_len)
+        self._fuzzy_by_first: Dict[str, List[str]] = {}
+        for w in self._fuzzy_vocab:
+            self._fuzzy_by_first.setdefault(w[0], []).append(w)
+        self._fuzzy_prefixes = sorted(p for p in self.prefixes if len(p) >= 8)
         self._stemmer = snowballstemmer.stemmer("dutch") if snowballstemmer else None
         self._stems: Dict[str, str] = {}
         if self._stemmer:
@@ -350,31 +356,35 @@ class PatternSet:
         return hit
 
     def _canonical(self, word: str) -> str:
-        if word in self.vocab or word in self.never_fuzzy or not word.isalpha():
+        if word in self.vocab or not word.isalpha() or self._protected(word):
             return word
         n = len(word)
         if n == self.fuzzy_min_len - 1:
-            # a dropped last letter is the commonest chat typo: "leve", "zitte"
+            # a dropped final n is the commonest chat typo: "leve", "zitte", "dode"
             cand = word + "n"
             return cand if cand in self.vocab else word
-        if n < self.fuzzy_min_len:
+        if n < self.fuzzy_min_len or any(word.startswith(p) for p in self.prefixes):
             return word
-        for prefix in self.prefixes:
-            if word.startswith(prefix):
-                return word
-        if self._stemmer:
+        if self._stemmer:  # an inflection of a pattern word: same stem, nearly the same form
             stemmed = self._stems.get(self._stemmer.stemWord(word))
-            if stemmed:
+            if stemmed and fuzz.ratio(word, stemmed) >= self.fuzzy_cutoff - 5:
                 return stemmed
-        best = process.extractOne(word, self._fuzzy_vocab, scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff)
-        if best:
+        # a typo: same first letter, one edit (two for long words), and a high ratio
+        max_edits = 1 if n < 9 else 2
+        best = process.extractOne(word, self._fuzzy_by_first.get(word[0], ()), scorer=OSA.distance,
+                                  score_cutoff=max_edits)
+        if best and fuzz.ratio(word, best[0]) >= self.fuzzy_cutoff:
             return best[0]
-        for prefix in self._fuzzy_prefixes:
-            k = len(prefix)
-            for cut in (k - 1, k, k + 1):
-                if cut <= n and fuzz.ratio(word[:cut], prefix) >= self.fuzzy_cutoff + 3:
-                    return prefix + word[cut:]
+        for prefix in self._fuzzy_prefixes:  # a typo inside a compound: "zelfmordgedachten"
+            if prefix[0] == word[0]:
+                for cut in (len(prefix) - 1, len(prefix), len(prefix) + 1):
+                    if cut < n and OSA.distance(word[:cut], prefix, score_cutoff=1) <= 1:
+                        return prefix + word[cut:]
         return word
+
+    def _protected(self, word: str) -> bool:
+        """Listed under never_fuzzy (entries ending in * protect every word starting so)."""
+        return word in self.never_fuzzy or any(word.startswith(p) for p in self._never_prefixes)
 
     def doc(self, text: str) -> _Doc:
         return _Doc(self.tokens(text))

@@ -80,6 +80,9 @@ def stack(stack_db: Path) -> Iterator[services.Services]:
     model = model_path()
     if not model.exists():
         pytest.fail(f"no trained model at {model}: run `make test` (it trains first)")
-    running = services.start_all(PORTS, model, env={"DATABASE_URL": f"sqlite:///{stack_db}"})
+    running = services.start_all(PORTS, model, env={
+        "DATABASE_URL": f"sqlite:///{stack_db}",
+        "BOT_PUBLIC_URL": f"http://127.0.0.1:{PORTS.rasa}",
+        "RASA_URL": f"http://127.0.0.1:{PORTS.rasa}"})
     yield running
     running.stop()
