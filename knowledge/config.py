@@ -22,6 +22,7 @@ class Settings:
     web_port: int
     staff_users: dict
     bot_public_url: str
+    staff_hours_path: Path
     session_secret: str
     retention_days: int
     log_level: str
@@ -38,6 +39,7 @@ def settings() -> Settings:
         web_port=int(os.environ.get("WEB_PORT", "8000")),
         staff_users=_parse_users(os.environ.get("STAFF_USERS", "medewerker:medewerker")),
         bot_public_url=os.environ.get("BOT_PUBLIC_URL", "http://localhost:5005"),
+        staff_hours_path=Path(os.environ.get("STAFF_HOURS_PATH", CONTENT_DIR / "staff_hours.yaml")),
         session_secret=os.environ.get("SESSION_SECRET", "dev-only-session-secret"),
         retention_days=int(os.environ.get("RETENTION_DAYS", "30")),
         log_level=os.environ.get("LOG_LEVEL", "INFO"),

@@ -18,7 +18,7 @@ import yaml
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from knowledge.config import CONTENT_DIR
+from knowledge.config import settings
 from knowledge.masking import mask
 from knowledge.models import Ticket, TicketMessage, utcnow
 
@@ -38,9 +38,10 @@ class Line:
     text: str
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def staff_hours(path: Optional[Path] = None) -> Dict[str, Dict[str, Tuple[dt.time, dt.time]]]:
-    path = path or CONTENT_DIR / "staff_hours.yaml"
+    """Staffed hours per municipality (lower case; '*' is the default)."""
+    path = path or settings().staff_hours_path
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     table: Dict[str, Dict[str, Tuple[dt.time, dt.time]]] = {}
     for place, days in raw.items():
@@ -54,8 +55,9 @@ def staff_hours(path: Optional[Path] = None) -> Dict[str, Dict[str, Tuple[dt.tim
 def staffed(municipality: Optional[str], now: Optional[dt.datetime] = None) -> bool:
     """Are staff answering chats for this municipality at this moment?"""
     local = (now or dt.datetime.now(dt.timezone.utc)).astimezone(TZ)
-    table = staff_hours()
-    hours = table.get((municipality or "").casefold()) or table.get("*", {})
+    table = staff_hours(settings().staff_hours_path)
+    key = (municipality or "").casefold()
+    hours = table[key] if key in table else table.get("*", {})
     span = hours.get(WEEKDAYS[local.weekday()])
     return bool(span and span[0] <= local.time() < span[1])
 

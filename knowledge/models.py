@@ -13,7 +13,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -107,15 +106,3 @@ class TicketMessage(Base):
     sender = Column(String(20), nullable=False)  # parent | bot | staff | system
     text = Column(Text, nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
-
-
-class StaffHours(Base):
-    """When staff answer chats for a municipality ('*' is the default)."""
-
-    __tablename__ = "staff_hours"
-    __table_args__ = (UniqueConstraint("municipality", "weekday"),)
-    id = Column(Integer, primary_key=True)
-    municipality = Column(String(120), nullable=False, default="*")
-    weekday = Column(Integer, nullable=False)  # 0 = Monday
-    opens = Column(String(5), nullable=False)  # "09:00"
-    closes = Column(String(5), nullable=False)  # "17:00"

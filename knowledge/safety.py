@@ -242,7 +242,8 @@ class PatternSet:
         self._fuzzy_by_first: Dict[str, List[str]] = {}
         for w in self._fuzzy_vocab:
             self._fuzzy_by_first.setdefault(w[0], []).append(w)
-        self._fuzzy_prefixes = sorted(p for p in self.prefixes if len(p) >= 8)
+        # typos inside compounds ("zelfmordgedachten") only for long, distinctive prefixes
+        self._fuzzy_prefixes = sorted(p for p in self.prefixes if len(p) >= 9)
         self._stemmer = snowballstemmer.stemmer("dutch") if snowballstemmer else None
         self._stems: Dict[str, str] = {}
         if self._stemmer:
@@ -256,7 +257,7 @@ class PatternSet:
 
         Syntax, elements separated by spaces:
         ``word`` a word (typos and inflections are matched by normalisation),
-        ``pre*`` any word starting with ``pre``, ``@name`` any entry of a list,
+        ``pre*`` / ``*end`` any word starting / ending so, ``@name`` any entry of a list,
         ``a|b|@c`` alternatives of one element, ``(a b|c)`` alternatives of
         several words, a trailing ``?`` makes an element or group optional,
         ``...`` / ``...N`` up to 3 / N other words that do not start a new
@@ -305,6 +306,8 @@ class PatternSet:
             stem = atom[:-1].lower()
             self.prefixes.add(stem)
             return re.escape(stem) + "[a-z0-9]* "
+        if atom.startswith("*"):
+            return "[a-z0-9]*" + re.escape(atom[1:].lower()) + " "
         word = atom.lower()
         self.vocab.add(word)
         return re.escape(word) + " "
@@ -378,7 +381,7 @@ class PatternSet:
         for prefix in self._fuzzy_prefixes:  # a typo inside a compound: "zelfmordgedachten"
             if prefix[0] == word[0]:
                 for cut in (len(prefix) - 1, len(prefix), len(prefix) + 1):
-                    if cut < n and OSA.distance(word[:cut], prefix, score_cutoff=1) <= 1:
+                    if cut <= n and OSA.distance(word[:cut], prefix, score_cutoff=1) <= 1:
                         return prefix + word[cut:]
         return word
 

@@ -158,18 +158,39 @@ def format_report(report: Report) -> str:
     return "\n".join(lines)
 
 
-def fuzzy_check(wordlist: Path) -> List[str]:
-    """Real words that normalisation would turn into a different pattern word."""
+INFLECTION_ENDINGS = ("", "e", "n", "en", "s", "t", "d", "de", "te", "den", "ten", "st", "r", "er", "je", "jes", "tje", "tjes")
+
+
+def _inflection(a: str, b: str) -> bool:
+    """True when the two words are forms of one word (vrouwen ~ vrouw, voelden ~ voelen)."""
+    short, long_ = sorted((a, b), key=len)
+    if long_.startswith(short) and long_[len(short):] in INFLECTION_ENDINGS:
+        return True
+
+    def core(w: str) -> str:
+        w = w[2:] if w.startswith("ge") and len(w) > 6 else w
+        return w.rstrip("dtns").rstrip("e")
+
+    return core(a) == core(b)
+
+
+def fuzzy_check(wordlist: Path) -> List[Tuple[str, str]]:
+    """Real words that typo matching would turn into a different pattern word.
+
+    Inflections of a pattern word ("vrouwen" -> "vrouw") are left out: those
+    matches are wanted.  The rest are candidates for ``never_fuzzy``.
+    """
     ps = load_patterns()
-    found = set()
+    found = {}
     for line in Path(wordlist).read_text(encoding="utf-8", errors="ignore").splitlines():
         word = unicodedata.normalize("NFKD", line.strip().lower())
         word = "".join(c for c in word if c.isascii() and c.isalpha())
-        if len(word) < ps.fuzzy_min_len - 1 or word in ps.vocab or word in ps.spellings:
+        if len(word) < ps.fuzzy_min_len - 1 or word in ps.vocab or word in ps.spellings or word in found:
             continue
-        if ps.canonical(word) != word:
-            found.add(word)
-    return sorted(found)
+        canon = ps.canonical(word)
+        if canon != word and not _inflection(word, canon):
+            found[word] = canon
+    return sorted(found.items())
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -180,8 +201,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     if args.fuzzy_check:
         words = fuzzy_check(args.fuzzy_check)
-        for w in words:
-            print(f"{w} -> {load_patterns().canonical(w)}")
+        for word, canon in words:
+            print(f"{word} -> {canon}")
         print(f"# {len(words)} words", file=sys.stderr)
         return 0
     if not args.files:

@@ -40,6 +40,7 @@ class Service:
     process: subprocess.Popen
     ready_url: str
     log: Path
+    env: Dict[str, str] = field(default_factory=dict, repr=False)
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -57,6 +58,14 @@ class Services:
 
     def get(self, name: str) -> Service:
         return next(s for s in self.items if s.name == name)
+
+    def restart(self, name: str) -> Service:
+        """Stop one service and start it again with the same environment."""
+        old = self.get(name)
+        stop_process(old.process)
+        new = start([name], self.ports, env=old.env)[0]
+        self.items[self.items.index(old)] = new
+        return new
 
 
 def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
@@ -86,7 +95,7 @@ def _spawn(name: str, command: List[str], ready_url: str, env: Dict[str, str]) -
     handle = log.open("w")
     process = subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
                                env=env, start_new_session=True)
-    return Service(name, process, ready_url, log)
+    return Service(name, process, ready_url, log, env)
 
 
 def commands(ports: Ports, model: Path) -> Dict[str, List[str]]:

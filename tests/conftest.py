@@ -13,7 +13,8 @@ from scripts.train import model_path
 
 from knowledge.config import settings
 
-PORTS = services.Ports(rasa=15005, actions=15055, web=18000)
+_BASE = int(os.environ.get("E2E_PORT_BASE", "15000"))  # another base lets two runs share a machine
+PORTS = services.Ports(rasa=_BASE + 5, actions=_BASE + 55, web=_BASE + 3000)
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 
 
@@ -74,8 +75,21 @@ def stack_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+STAFF = {"anna": "geheim1", "bob": "geheim2"}
+
+
 @pytest.fixture(scope="session")
-def stack(stack_db: Path) -> Iterator[services.Services]:
+def stack_hours(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Staff answer day and night, except in Urk (to test 'nobody there')."""
+    path = tmp_path_factory.mktemp("hours") / "staff_hours.yaml"
+    day = '"00:00-23:59"'
+    always = "\n".join(f"  {d}: {day}" for d in ("ma", "di", "wo", "do", "vr", "za", "zo"))
+    path.write_text(f'"*":\n{always}\nUrk: {{}}\n')
+    return path
+
+
+@pytest.fixture(scope="session")
+def stack(stack_db: Path, stack_hours: Path) -> Iterator[services.Services]:
     """Rasa server, action server and web app, started once for all e2e tests."""
     model = model_path()
     if not model.exists():
@@ -83,6 +97,8 @@ def stack(stack_db: Path) -> Iterator[services.Services]:
     running = services.start_all(PORTS, model, env={
         "DATABASE_URL": f"sqlite:///{stack_db}",
         "BOT_PUBLIC_URL": f"http://127.0.0.1:{PORTS.rasa}",
-        "RASA_URL": f"http://127.0.0.1:{PORTS.rasa}"})
+        "RASA_URL": f"http://127.0.0.1:{PORTS.rasa}",
+        "STAFF_USERS": ",".join(f"{k}:{v}" for k, v in STAFF.items()),
+        "STAFF_HOURS_PATH": str(stack_hours)})
     yield running
     running.stop()

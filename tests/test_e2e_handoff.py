@@ -1,0 +1,92 @@
+"""Handoff end to end: Rasa pauses, staff take over in the web app, the bot resumes."""
+from __future__ import annotations
+
+import base64
+import json
+import urllib.error
+import urllib.request
+import uuid
+from typing import Any, Dict, Optional
+
+import pytest
+
+from scripts import services
+from tests.conftest import PORTS, STAFF
+from tests.test_e2e import custom, say, texts
+
+pytestmark = pytest.mark.e2e
+WEB = f"http://127.0.0.1:{PORTS.web}"
+
+
+def call(method: str, path: str, body: Any = None, user: Optional[str] = None,
+         token: Optional[str] = None) -> tuple[int, Any]:
+    headers: Dict[str, str] = {"Content-Type": "application/json"}
+    if user:
+        headers["Authorization"] = "Basic " + base64.b64encode(f"{user}:{STAFF[user]}".encode()).decode()
+    if token:
+        headers["X-Ticket-Token"] = token
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(WEB + path, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read() or b"null")
+
+
+def test_safety_signal_then_handoff_to_staff_and_back(stack: services.Services) -> None:
+    sender = uuid.uuid4().hex
+    first = say("mijn man slaat mij al maanden. mijn nummer is 0612345678", sender)
+    assert custom(first) == {"kind": "safety", "level": "disclosure"}
+    assert any(b.get("payload") == "/ask_human" for m in first for b in m.get("buttons", []))
+
+    queued = say("/ask_human", sender)
+    handoff = custom(queued)
+    assert handoff["kind"] == "handoff" and handoff["status"] == "queued"
+    ticket, token = handoff["ticket"], handoff["token"]
+    assert say("hallo, is er iemand?", sender) == []  # the bot is paused for this conversation
+
+    assert call("POST", f"/api/v1/handoff/{ticket}/messages", {"text": "ik wacht"}, token=token)[0] == 200
+    status, queue = call("GET", "/staff/api/queue", user="anna")
+    entry = next(t for t in queue if t["ticket"] == ticket)
+    assert entry["level"] == "disclosure" and entry["urgency"] == 1
+    status, full = call("GET", f"/staff/api/tickets/{ticket}", user="anna")
+    transcript = " ".join(m["text"] for m in full["messages"])
+    assert "slaat" in transcript and "ik wacht" in transcript
+    assert "0612345678" not in transcript and "[telefoon]" in transcript
+
+    assert call("POST", f"/staff/api/tickets/{ticket}/take", user="anna")[0] == 200
+    assert call("POST", f"/staff/api/tickets/{ticket}/take", user="bob")[0] == 409
+    assert call("POST", f"/staff/api/tickets/{ticket}/messages", {"text": "Hoi, ik ben Anna."},
+                user="anna")[0] == 200
+    status, seen = call("GET", f"/api/v1/handoff/{ticket}", token=token)
+    assert seen["status"] == "connected" and any(m["text"] == "Hoi, ik ben Anna." for m in seen["messages"])
+
+    status, ended = call("POST", f"/staff/api/tickets/{ticket}/handback", user="anna")
+    assert ended["status"] == "ended" and ended["bot_resumed"] is True
+    assert custom(say("Wat doet Veilig Thuis?", sender))["article"] == "veilig-thuis"
+
+
+def test_ticket_survives_a_restart_of_the_web_app(stack: services.Services) -> None:
+    sender = uuid.uuid4().hex
+    ticket = custom(say("ik wil een mens spreken", sender))
+    assert ticket["status"] == "queued"
+    call("POST", f"/api/v1/handoff/{ticket['ticket']}/messages", {"text": "nog steeds hier"},
+         token=ticket["token"])
+    stack.restart("web")
+    stack.restart("actions")
+    status, full = call("GET", f"/staff/api/tickets/{ticket['ticket']}", user="bob")
+    assert status == 200 and "nog steeds hier" in " ".join(m["text"] for m in full["messages"])
+
+
+def test_outside_staffed_hours_a_callback_is_offered(stack: services.Services) -> None:
+    sender = uuid.uuid4().hex
+    say("ik woon in Urk", sender)
+    reply = say("ik wil een mens spreken", sender)
+    data = custom(reply)
+    assert data["status"] == "unavailable"
+    assert "0800-2000" in texts(reply) and "112" in texts(reply)
+    assert say("Wat doet Veilig Thuis?", sender)  # not paused: the bot still answers
+    status, body = call("POST", f"/api/v1/handoff/{data['ticket']}/callback",
+                        {"contact": "06-11112222"}, token=data["token"])
+    assert status == 200

@@ -1,0 +1,71 @@
+"""The same knowledge base on PostgreSQL, as in production (DATABASE_URL)."""
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from typing import Iterator, List
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from knowledge import answers, handoff
+from knowledge.content_io import import_content
+from knowledge.db import engine, session_scope
+from knowledge.retrieval import Retriever
+
+PG = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    """A fresh schema in the test database, dropped afterwards."""
+    schema = f"kb_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG, future=True)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        reason = f"PostgreSQL not reachable at {PG}: {type(exc).__name__}"
+        print(f"\nSKIP PostgreSQL tests: {reason}")
+        pytest.skip(reason)
+    url = f"{PG}?options=-csearch_path%3D{schema}"
+    yield url
+    engine(url).dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+def test_import_search_and_local_answer_on_postgres(pg_url: str) -> None:
+    first = import_content(url=pg_url)
+    assert first["articles"] >= 47
+    assert import_content(url=pg_url) == {"articles": 0, "local": 0, "glossary": 0}
+    with session_scope(pg_url) as session:
+        result = Retriever().search(session, "Wat doet Veilig Thuis?")
+        assert result.best.slug == "veilig-thuis"
+        local = answers.article_answer(session, "wijkteam", "Amersfoort")
+        assert local.payload["local"] is True
+
+
+def test_double_take_on_postgres(pg_url: str) -> None:
+    with session_scope(pg_url) as session:
+        public_id = handoff.create_ticket(session, "pg-race", [], "acute", None).public_id
+    results: List[str] = []
+    barrier = threading.Barrier(6)
+
+    def attempt(name: str) -> None:
+        barrier.wait()
+        try:
+            with session_scope(pg_url) as session:
+                handoff.take(session, public_id, name)
+            results.append(name)
+        except handoff.TicketUnavailable:
+            results.append("refused")
+
+    threads = [threading.Thread(target=attempt, args=(f"s{i}",)) for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("refused") == 5
