@@ -15,7 +15,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
 import yaml
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from knowledge.config import settings
@@ -150,3 +150,23 @@ def finish(session: Session, ticket: Ticket, staff: str, how: str) -> None:
 
 def messages_after(ticket: Ticket, after_id: int = 0) -> List[TicketMessage]:
     return [m for m in ticket.messages if m.id > after_id]
+
+
+def delete_conversation(session: Session, conversation_id: str) -> int:
+    """Remove every ticket of a conversation, at the parent's request."""
+    tickets = session.execute(
+        select(Ticket).where(Ticket.conversation_id == conversation_id)).scalars().all()
+    for ticket in tickets:
+        session.delete(ticket)
+    return len(tickets)
+
+
+def purge_expired(session: Session, days: int, now: Optional[dt.datetime] = None) -> int:
+    """Delete tickets ended (or left untouched) more than DAYS ago."""
+    cutoff = (now or utcnow()) - dt.timedelta(days=days)
+    old = session.execute(select(Ticket).where(or_(
+        Ticket.closed_at < cutoff,
+        (Ticket.closed_at.is_(None)) & (Ticket.created_at < cutoff)))).scalars().all()
+    for ticket in old:
+        session.delete(ticket)
+    return len(old)

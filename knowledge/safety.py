@@ -56,6 +56,7 @@ _APOSTROPHE_RE = re.compile(r"['`\u2018\u2019\u00b4]")
 _TOKEN_RE = re.compile(r"[a-z0-9]+|[.!?;:\n\r]+")
 _REPEAT_RE = re.compile(r"([a-z])\1{2,}")
 _GAP_RE = re.compile(r"^(\.\.\.|~)(\d*)$")
+_ATOM_RE = re.compile(r"^(@[a-z_]+|\*?[a-z0-9]+\*?)$")
 _WORD = "[a-z0-9]+ "
 
 
@@ -293,6 +294,9 @@ class PatternSet:
         return "".join(parts)
 
     def _atom(self, atom: str, depth: int) -> str:
+        atom = _fold(atom)  # editors may write "suïcide" or "Veilig": the text is folded the same way
+        if not _ATOM_RE.match(atom):
+            raise ValueError(f"bad pattern element {atom!r} (use (a b|c) for alternatives of several words)")
         if atom.startswith("@"):
             name = atom[1:]
             if name not in self._list_cache:
@@ -391,6 +395,11 @@ class PatternSet:
 
     def doc(self, text: str) -> _Doc:
         return _Doc(self.tokens(text))
+
+
+def _fold(word: str) -> str:
+    """Lowercase without accents, as the message text is."""
+    return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", word)).lower()
 
 
 def _split_top(text: str, sep: str) -> List[str]:

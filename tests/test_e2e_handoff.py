@@ -90,3 +90,13 @@ def test_outside_staffed_hours_a_callback_is_offered(stack: services.Services) -
     status, body = call("POST", f"/api/v1/handoff/{data['ticket']}/callback",
                         {"contact": "06-11112222"}, token=data["token"])
     assert status == 200
+
+
+def test_parent_can_delete_the_conversation(stack: services.Services) -> None:
+    sender = uuid.uuid4().hex
+    ticket = custom(say("ik wil een mens spreken", sender))
+    call("POST", f"/staff/api/tickets/{ticket['ticket']}/take", user="anna")
+    call("POST", f"/staff/api/tickets/{ticket['ticket']}/close", user="anna")
+    reply = custom(say("verwijder mijn gesprek", sender))
+    assert reply["kind"] == "deleted" and reply["tickets"] == 1
+    assert call("GET", f"/staff/api/tickets/{ticket['ticket']}", user="anna")[0] == 404

@@ -175,3 +175,20 @@ def test_callback_request_keeps_the_contact_the_parent_chose_to_give(client: Tes
     queue = client.get("/staff/api/queue", auth=("anna", "geheim1")).json()
     entry = next(t for t in queue if t["ticket"] == public_id)
     assert entry["status"] == "callback" and entry["callback_contact"] == "06-12345678"
+
+
+def test_expired_and_deleted_conversations_are_gone(seeded_db: str) -> None:
+    with session_scope() as session:
+        old = handoff.create_ticket(session, "conv-old", [handoff.Line("parent", "oud")], None, None)
+        old.created_at = dt.datetime(2020, 1, 1)
+        fresh = handoff.create_ticket(session, "conv-fresh", [], None, None)
+        mine = handoff.create_ticket(session, "conv-delete-me", [], None, None)
+        old_id, fresh_id, mine_id = old.public_id, fresh.public_id, mine.public_id
+    with session_scope() as session:
+        assert handoff.purge_expired(session, days=30) >= 1
+        assert handoff.delete_conversation(session, "conv-delete-me") == 1
+    with session_scope() as session:
+        for gone in (old_id, mine_id):
+            with pytest.raises(handoff.TicketUnavailable):
+                handoff.get(session, gone)
+        assert handoff.get(session, fresh_id)

@@ -1,7 +1,6 @@
 """Handoff endpoints for the parent's widget (ticket token) and for staff (login)."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Dict, List, Optional
 
 from fastapi import APIRouter, Depends, Header, HTTPException
@@ -10,7 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from knowledge import handoff
-from knowledge.config import REPO_ROOT
+from knowledge.config import REPO_ROOT, settings
 from knowledge.db import session_scope
 from knowledge.input_check import clean
 from knowledge.models import Ticket, TicketMessage, utcnow
@@ -112,6 +111,7 @@ def console(user: str = Depends(staff_user)) -> str:
 @staff.get("/api/queue")
 def staff_queue(user: str = Depends(staff_user)) -> List[Dict[str, Any]]:
     with session_scope() as session:
+        handoff.purge_expired(session, settings().retention_days)
         return [_ticket_json(t) for t in handoff.queue(session)]
 
 

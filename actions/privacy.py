@@ -1,0 +1,26 @@
+"""action_delete_conversation: forget what was stored of this conversation."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import AllSlotsReset, Restarted
+from rasa_sdk.executor import CollectingDispatcher
+
+from knowledge import handoff
+from knowledge.db import session_scope
+
+
+class ActionDeleteConversation(Action):
+    def name(self) -> Text:
+        return "action_delete_conversation"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        with session_scope() as session:
+            removed = handoff.delete_conversation(session, tracker.sender_id)
+        dispatcher.utter_message(
+            text=("Je gesprek is verwijderd. De chat begint opnieuw. Je kunt gewoon een nieuwe "
+                  "vraag stellen."),
+            json_message={"kind": "deleted", "tickets": removed})
+        return [AllSlotsReset(), Restarted()]

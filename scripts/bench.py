@@ -1,0 +1,61 @@
+"""Speed of the parts that run on every message.
+
+    python -m scripts.bench
+
+Prints median and 95th percentile of: retrieval (search over all articles),
+the safety detector, municipality lookup, and the time to rebuild the
+retrieval index after an edit.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+from typing import Callable, List
+
+import yaml
+
+from knowledge.content_io import import_content
+from knowledge.db import session_scope
+from knowledge.municipalities import find_municipality
+from knowledge.retrieval import Index, docs_from_db
+from knowledge.safety import detect
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+
+
+def timed(fn: Callable[[str], object], inputs: List[str], rounds: int = 3) -> List[float]:
+    samples = []
+    for _ in range(rounds):
+        for text in inputs:
+            start = time.perf_counter()
+            fn(text)
+            samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def report(name: str, samples: List[float]) -> None:
+    samples = sorted(samples)
+    p95 = samples[int(len(samples) * 0.95) - 1]
+    print(f"{name:<28} n={len(samples):<5} median {statistics.median(samples):7.2f} ms   p95 {p95:7.2f} ms")
+
+
+def main() -> None:
+    import_content()
+    questions = [c["q"] for c in yaml.safe_load((DATA / "retrieval_holdout.yaml").read_text())]
+    messages = [line.split("\t", 1)[1] for line in (DATA / "safety_dev.tsv").read_text().splitlines() if "\t" in line]
+    with session_scope() as session:
+        docs = docs_from_db(session)
+    builds = []
+    for _ in range(3):
+        start = time.perf_counter()
+        index = Index(docs)
+        builds.append((time.perf_counter() - start) * 1000)
+    report("index rebuild after an edit", builds)
+    report("retrieval search", timed(lambda q: index.search(q), questions))
+    report("safety detector", timed(detect, messages))
+    report("municipality lookup", timed(find_municipality, questions))
+
+
+if __name__ == "__main__":
+    main()
