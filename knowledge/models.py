@@ -23,7 +23,19 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
-class Article(Base):
+class _Reviewed:
+    """Columns every piece of published text has: its text, sources and review."""
+
+    short_answer = Column(Text, nullable=False)
+    body = Column(Text, nullable=False, default="")
+    sources = Column(JSON, nullable=False, default=list)
+    last_checked = Column(Date, nullable=True)
+    review_status = Column(String(40), nullable=False, default="te-controleren")
+    review_note = Column(Text, nullable=False, default="")
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class Article(_Reviewed, Base):
     """A general (not municipality-specific) answer about one topic."""
 
     __tablename__ = "articles"
@@ -31,21 +43,14 @@ class Article(Base):
     slug = Column(String(120), unique=True, nullable=False, index=True)
     title = Column(String(300), nullable=False)
     category = Column(String(60), nullable=False, default="overig")
-    short_answer = Column(Text, nullable=False)
-    body = Column(Text, nullable=False, default="")
     example_questions = Column(JSON, nullable=False, default=list)
     tags = Column(JSON, nullable=False, default=dict)
     audience = Column(JSON, nullable=False, default=list)
     related = Column(JSON, nullable=False, default=list)
-    sources = Column(JSON, nullable=False, default=list)
-    last_checked = Column(Date, nullable=True)
-    review_status = Column(String(40), nullable=False, default="te-controleren")
-    review_note = Column(Text, nullable=False, default="")
     published = Column(Boolean, nullable=False, default=True)
-    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
 
-class LocalVersion(Base):
+class LocalVersion(_Reviewed, Base):
     """A municipality's own version of (or addition to) a general article."""
 
     __tablename__ = "local_versions"
@@ -54,13 +59,6 @@ class LocalVersion(Base):
     article_slug = Column(String(120), nullable=False, index=True)
     municipalities = Column(JSON, nullable=False, default=list)
     mode = Column(String(20), nullable=False, default="replace")
-    short_answer = Column(Text, nullable=False)
-    body = Column(Text, nullable=False, default="")
-    sources = Column(JSON, nullable=False, default=list)
-    last_checked = Column(Date, nullable=True)
-    review_status = Column(String(40), nullable=False, default="te-controleren")
-    review_note = Column(Text, nullable=False, default="")
-    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
 
 class GlossaryTerm(Base):

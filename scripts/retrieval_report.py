@@ -2,8 +2,8 @@
 
     python -m scripts.retrieval_report [--mistakes]
 
-Development: the articles' own example questions, 2-fold (index on half, ask the
-other half). Held-out: tests/data/retrieval_holdout.yaml, written without sight
+Development: the articles' own example questions, 5-fold (index on 4/5, ask the
+other 1/5). Held-out: tests/data/retrieval_holdout.yaml, written without sight
 of the articles, never used for tuning.
 """
 from __future__ import annotations
@@ -21,26 +21,24 @@ from knowledge.retrieval import ANSWER_MARGIN, ANSWER_MIN, CHOOSE_MIN, Index, do
 HOLDOUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "retrieval_holdout.yaml"
 
 
+def show(title: str, score, mistakes: bool) -> None:
+    print(f"\n== {title}")
+    print("\n".join(score.lines()))
+    if mistakes:
+        for m in score.mistakes:
+            print("   ", m)
+
+
 def main() -> None:
-    show = "--mistakes" in sys.argv
+    mistakes = "--mistakes" in sys.argv
     import_content()
     with session_scope() as session:
         docs = docs_from_db(session)
     print(f"thresholds: answer >= {ANSWER_MIN} with margin {ANSWER_MARGIN}; choose >= {CHOOSE_MIN}")
-    for n, (train, test) in enumerate(folds(docs)):
-        score = evaluate(Index(train), test)
-        print(f"\n== development fold {n + 1} (example questions)")
-        print("\n".join(score.lines()))
-        if show:
-            for m in score.mistakes:
-                print("   ", m)
+    for n, (train, test) in enumerate(folds(docs, 5)):
+        show(f"development fold {n + 1} (example questions)", evaluate(Index(train), test), mistakes)
     cases = [(c["q"], c["slug"]) for c in yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))]
-    score = evaluate(Index(docs), cases)
-    print(f"\n== held-out questions ({HOLDOUT.name})")
-    print("\n".join(score.lines()))
-    if show:
-        for m in score.mistakes:
-            print("   ", m)
+    show(f"held-out questions ({HOLDOUT.name})", evaluate(Index(docs), cases), mistakes)
 
 
 if __name__ == "__main__":

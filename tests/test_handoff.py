@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from pathlib import Path
-from typing import Iterator, List
+from typing import Iterator, List, Optional
 
 import pytest
 from fastapi.testclient import TestClient
@@ -55,26 +55,32 @@ def test_queue_is_ordered_by_urgency_then_waiting_time(seeded_db: str) -> None:
     assert order == [ids[2], ids[1], ids[0], ids[3]]
 
 
-def test_two_staff_members_cannot_take_the_same_ticket(seeded_db: str) -> None:
-    with session_scope() as session:
-        public_id = handoff.create_ticket(session, "conv-race", [], "acute", None).public_id
+def race_to_take(public_id: str, attempts: int, url: Optional[str] = None) -> List[str]:
+    """Let ATTEMPTS staff members take one ticket at the same moment."""
     results: List[str] = []
-    barrier = threading.Barrier(8)
+    barrier = threading.Barrier(attempts)
 
     def attempt(name: str) -> None:
         barrier.wait()
         try:
-            with session_scope() as session:
+            with session_scope(url) as session:
                 handoff.take(session, public_id, name)
             results.append(name)
         except handoff.TicketUnavailable:
             results.append("refused")
 
-    threads = [threading.Thread(target=attempt, args=(f"staff{i}",)) for i in range(8)]
+    threads = [threading.Thread(target=attempt, args=(f"staff{i}",)) for i in range(attempts)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
+    return results
+
+
+def test_two_staff_members_cannot_take_the_same_ticket(seeded_db: str) -> None:
+    with session_scope() as session:
+        public_id = handoff.create_ticket(session, "conv-race", [], "acute", None).public_id
+    results = race_to_take(public_id, 8)
     assert results.count("refused") == 7
     with session_scope() as session:
         assert handoff.get(session, public_id).taken_by in results

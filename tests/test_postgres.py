@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import os
-import threading
 import uuid
-from typing import Iterator, List
+from typing import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -13,6 +12,7 @@ from knowledge import answers, handoff
 from knowledge.content_io import import_content
 from knowledge.db import engine, session_scope
 from knowledge.retrieval import Retriever
+from tests.test_handoff import race_to_take
 
 PG = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 
@@ -51,21 +51,4 @@ def test_import_search_and_local_answer_on_postgres(pg_url: str) -> None:
 def test_double_take_on_postgres(pg_url: str) -> None:
     with session_scope(pg_url) as session:
         public_id = handoff.create_ticket(session, "pg-race", [], "acute", None).public_id
-    results: List[str] = []
-    barrier = threading.Barrier(6)
-
-    def attempt(name: str) -> None:
-        barrier.wait()
-        try:
-            with session_scope(pg_url) as session:
-                handoff.take(session, public_id, name)
-            results.append(name)
-        except handoff.TicketUnavailable:
-            results.append("refused")
-
-    threads = [threading.Thread(target=attempt, args=(f"s{i}",)) for i in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert results.count("refused") == 5
+    assert race_to_take(public_id, 6, pg_url).count("refused") == 5

@@ -1,0 +1,60 @@
+"""Safety recall and false alarms of the whole trained NLU pipeline (patterns +
+trained intents), as the bot sees messages.
+
+    python -m scripts.safety_nlu_report FILE [FILE...]
+"""
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import List, Optional, Tuple
+
+from knowledge.safety import LEVELS
+from scripts.train import model_path
+
+
+def read(path: Path) -> List[Tuple[str, str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if "\t" in line:
+            label, text = line.split("\t", 1)
+            rows.append((label.strip(), text))
+    return rows
+
+
+def found(expected: str, got: Optional[str]) -> bool:
+    if got is None:
+        return False
+    if expected == "distress":
+        return True
+    return LEVELS.index(got) <= LEVELS.index(expected)
+
+
+async def main(files: List[str]) -> None:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model_path()))
+    for name in files:
+        rows = read(Path(name))
+        hits, totals, alarms, nones = Counter(), Counter(), 0, 0
+        for label, text in rows:
+            parsed = await agent.parse_message(text)
+            intent = parsed["intent"]["name"] or ""
+            got = intent[len("safety_"):] if intent.startswith("safety_") else None
+            if label == "none":
+                nones += 1
+                alarms += got is not None
+            else:
+                totals[label] += 1
+                hits[label] += found(label, got)
+        print(f"== {name} (full NLU pipeline)")
+        for level in LEVELS:
+            if totals[level]:
+                print(f"  {level:<11} recall {hits[level] / totals[level]:6.1%} ({hits[level]}/{totals[level]})")
+        print(f"  false alarms on none: {alarms / max(nones, 1):.1%} ({alarms}/{nones})")
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1:]))
