@@ -48,16 +48,17 @@ PATTERNS_PATH = Path(__file__).with_name("safety_patterns.yaml")
 
 log = logging.getLogger(__name__)
 
-_BOUNDARY = "|"
+_BOUNDARY = "|"  # between sentences
+_COMMA = ","  # a soft boundary: ^ and $ match next to it, gaps may pass it
 _TAG_RE = re.compile(r"<[^<>]{0,300}>")
 _COMBINING_RE = re.compile(r"[\u0300-\u036f]")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 _APOSTROPHE_RE = re.compile(r"['`\u2018\u2019\u00b4]")
-_TOKEN_RE = re.compile(r"[a-z0-9]+|[.!?;:\n\r]+")
+_TOKEN_RE = re.compile(r"[a-z0-9]+|,|\.\.+(?![.!?])|[.!?;:\n\r]+")
 _REPEAT_RE = re.compile(r"([a-z])\1{2,}")
 _GAP_RE = re.compile(r"^(\.\.\.|~)(\d*)$")
 _ATOM_RE = re.compile(r"^(@[a-z_]+|\*?[a-z0-9]+\*?)$")
-_WORD = "[a-z0-9]+ "
+_WORD = "[a-z0-9,]+ "  # a gap may pass a comma (chat punctuation is unreliable)
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,8 @@ class _Guard:
     """A context check; when it holds, the match it is asked about does not count.
 
     Parts (each a list of patterns): ``before``/``after`` look at up to
-    ``window`` tokens next to the match, ``inside`` at the match itself,
+    ``window`` tokens next to the match, ``inside`` at the match itself
+    (with a ``window``: only its last tokens, where the verb usually is),
     ``sentence`` at the sentence the match is in, ``message`` at the whole
     message.  ``but_not`` lists patterns that, when found in the sentence,
     keep the guard from holding (e.g. an information question that also
@@ -100,6 +102,7 @@ class _Guard:
         self.name = name
         self.window_before = int(_part_window(spec.get("before"), 3))
         self.window_after = int(_part_window(spec.get("after"), 2))
+        self.window_inside = int(_part_window(spec.get("inside"), 0))
         self.before = [compile_(p) for p in _part_patterns(spec.get("before"))]
         self.after = [compile_(p) for p in _part_patterns(spec.get("after"))]
         self.inside = [compile_(p) for p in _part_patterns(spec.get("inside"))]
@@ -112,11 +115,16 @@ class _Guard:
         sentence = doc.window(s0, s1)
         if self.but_not and any(r.search(sentence) for r in self.but_not):
             return False
-        if self.before and any(r.search(doc.window(max(s0, start - self.window_before), start)) for r in self.before):
-            return True
-        if self.after and any(r.search(doc.window(end, min(s1, end + self.window_after))) for r in self.after):
-            return True
-        if self.inside and any(r.search(doc.window(start, end)) for r in self.inside):
+        if self.before:
+            b0 = max(s0, start - self.window_before)
+            if any(r.search(doc.window(b0, start, cut_start=b0 > s0)) for r in self.before):
+                return True
+        if self.after:
+            a1 = min(s1, end + self.window_after)
+            if any(r.search(doc.window(end, a1, cut_end=a1 < s1)) for r in self.after):
+                return True
+        inside_start = max(start, end - self.window_inside) if self.window_inside else start
+        if self.inside and any(r.search(doc.window(inside_start, end)) for r in self.inside):
             return True
         if self.sentence and any(r.search(sentence) for r in self.sentence):
             return True
@@ -181,9 +189,11 @@ class _Doc:
             s1 += 1
         return s0, s1
 
-    def window(self, start: int, end: int) -> str:
-        """Tokens ``start:end`` as a mini-text; ``^``/``$`` match its edges."""
-        return "| " + " ".join(self.tokens[start:end]) + (" |" if end > start else "|")
+    def window(self, start: int, end: int, cut_start: bool = False, cut_end: bool = False) -> str:
+        """Tokens ``start:end`` as a mini-text.  ``^``/``$`` match its edges, except
+        where the window was cut off inside the sentence (marked with ``_``)."""
+        toks = (["_"] if cut_start else []) + self.tokens[start:end] + (["_"] if cut_end else [])
+        return "| " + " ".join(toks) + (" |" if toks else "|")
 
 
 class PatternSet:
@@ -263,7 +273,7 @@ class PatternSet:
         several words, a trailing ``?`` makes an element or group optional,
         ``...`` / ``...N`` up to 3 / N other words that do not start a new
         clause (see ``settings.gap_stops``), ``~N`` up to N words of any kind,
-        ``^`` / ``$`` start / end of the sentence.
+        ``^`` / ``$`` start / end of the sentence or of a part between commas.
         """
         return "(?<= )" + self._sequence(pattern, _depth)
 
@@ -271,7 +281,12 @@ class PatternSet:
         if depth > 8:
             raise ValueError(f"lists or groups nested too deep near {pattern!r}")
         parts: List[str] = []
-        for element in _split_elements(pattern):
+        elements = _split_elements(pattern)
+        for here, after in zip(elements, elements[1:]):
+            if "|" in here and not here.startswith("(") and not _GAP_RE.match(after) and after not in "^$":
+                raise ValueError(f"ambiguous {here} {after!r} in {pattern!r}: write ({here}) {after} "
+                                 f"or ({here} {after}) - see the pattern language")
+        for element in elements:
             optional = len(element) > 1 and element.endswith("?")
             if optional:
                 element = element[:-1]
@@ -283,17 +298,18 @@ class PatternSet:
             if gap:
                 n = int(gap.group(2) or self.default_gap)
                 stop = self._gap_stop if gap.group(1) == "..." else ""
-                parts.append("(?:%s%s){0,%d}" % (stop, _WORD, n))
-            elif element == "^":
-                parts.append(r"(?<=\| )")
-            elif element == "$":
-                parts.append(r"(?=\|)")
-            else:
-                alts = [self._atom(a, depth) for a in element.split("|") if a]
+                parts.append("(?:%s%s){0,%d}?" % (stop, _WORD, n))  # lazy: the shortest match, so guards see less
+            else:  # a|b|@c, where an alternative may itself be a (group)
+                alts = [self._sequence(a, depth + 1) if a.startswith("(") else self._atom(a, depth)
+                        for a in _split_top(element, "|") if a]
                 parts.append("(?:%s)%s" % ("|".join(alts), "?" if optional else ""))
         return "".join(parts)
 
     def _atom(self, atom: str, depth: int) -> str:
+        if atom == "^":
+            return r"(?:(?<=\| )|(?<=, ))"
+        if atom == "$":
+            return r"(?=[|,])"
         atom = _fold(atom)  # editors may write "suïcide" or "Veilig": the text is folded the same way
         if not _ATOM_RE.match(atom):
             raise ValueError(f"bad pattern element {atom!r} (use (a b|c) for alternatives of several words)")
@@ -326,7 +342,13 @@ class PatternSet:
         text = _NON_ASCII_RE.sub(" ", _COMBINING_RE.sub("", text)).lower()
         out: List[str] = [_BOUNDARY]
         for raw in _TOKEN_RE.findall(text):
+            if raw == "," or raw.startswith(".."):  # "..." is a pause, not a sentence end
+                if out[-1] not in (_BOUNDARY, _COMMA):
+                    out.append(_COMMA)
+                continue
             if not raw[0].isalnum():
+                if out[-1] == _COMMA:
+                    out.pop()
                 if out[-1] != _BOUNDARY:
                     out.append(_BOUNDARY)
                 continue
@@ -336,6 +358,8 @@ class PatternSet:
                 out.extend(spelled)
             else:
                 out.append(self.canonical(word))
+        if out[-1] == _COMMA:
+            out.pop()
         if out[-1] != _BOUNDARY:
             out.append(_BOUNDARY)
         if self._phrase_re is not None:
@@ -374,13 +398,13 @@ class PatternSet:
             return word
         if self._stemmer:  # an inflection of a pattern word: same stem, nearly the same form
             stemmed = self._stems.get(self._stemmer.stemWord(word))
-            if stemmed and fuzz.ratio(word, stemmed) >= self.fuzzy_cutoff - 5:
+            if stemmed and _same_ending(word, stemmed) and fuzz.ratio(word, stemmed) >= self.fuzzy_cutoff - 5:
                 return stemmed
         # a typo: same first letter, one edit (two for long words), and a high ratio
         max_edits = 1 if n < 9 else 2
         best = process.extractOne(word, self._fuzzy_by_first.get(word[0], ()), scorer=OSA.distance,
                                   score_cutoff=max_edits)
-        if best and fuzz.ratio(word, best[0]) >= self.fuzzy_cutoff:
+        if best and _same_ending(word, best[0]) and fuzz.ratio(word, best[0]) >= self.fuzzy_cutoff:
             return best[0]
         for prefix in self._fuzzy_prefixes:  # a typo inside a compound: "zelfmordgedachten"
             if prefix[0] == word[0]:
@@ -395,6 +419,12 @@ class PatternSet:
 
     def doc(self, text: str) -> _Doc:
         return _Doc(self.tokens(text))
+
+
+def _same_ending(word: str, cand: str) -> bool:
+    """Keep infinitives and plurals apart from other forms ("wachten" is not "wacht"),
+    except for a dropped final n ("zitte" -> "zitten")."""
+    return word.endswith("en") == cand.endswith("en") or word + "n" == cand
 
 
 def _fold(word: str) -> str:
