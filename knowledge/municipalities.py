@@ -83,10 +83,17 @@ def load_gazetteer(path: Optional[Path] = None) -> Gazetteer:
             if not key:
                 continue
             names.setdefault(key, name)
-            if entry.get("ambiguous"):
+            if _is_ambiguous(entry.get("ambiguous"), alias):
                 ambiguous.add(key)
     return Gazetteer(names=names, ambiguous=frozenset(ambiguous), official=official,
                      max_len=max((len(k) for k in names), default=1))
+
+
+def _is_ambiguous(flag: object, alias: str) -> bool:
+    """`ambiguous: true` marks every spelling; a list marks only those aliases."""
+    if isinstance(flag, list):
+        return words(alias) in [words(a) for a in flag]
+    return bool(flag)
 
 
 def find_municipality(text: str) -> Optional[str]:

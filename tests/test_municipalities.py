@@ -26,3 +26,9 @@ def test_find(text: str, expected: str | None) -> None:
 def test_canonical_spelling_from_embed() -> None:
     assert canonical_municipality("almere") == "Almere"
     assert canonical_municipality("") is None
+
+
+def test_ambiguous_alias_needs_context_but_official_name_does_not() -> None:
+    assert find_municipality("Horst aan de Maas") == "Horst aan de Maas"
+    assert find_municipality("ik woon in Horst") == "Horst aan de Maas"
+    assert find_municipality("de horst van de vogel") is None
