@@ -68,7 +68,7 @@ nlu-report: seed
 	@$(PY) -m scripts.retrieval_report
 
 safety-report: install
-	@$(PY) scripts/safety_eval.py tests/data/safety_dev.tsv tests/data/safety_holdout.tsv
+	@$(PY) scripts/safety_eval.py tests/data/safety_holdout.tsv
 
 clean:
 	rm -rf var

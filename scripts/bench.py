@@ -43,7 +43,7 @@ def report(name: str, samples: List[float]) -> None:
 def main() -> None:
     import_content()
     questions = [c["q"] for c in yaml.safe_load((DATA / "retrieval_holdout.yaml").read_text())]
-    messages = [line.split("\t", 1)[1] for line in (DATA / "safety_dev.tsv").read_text().splitlines() if "\t" in line]
+    messages = [line.split("\t", 1)[1] for line in (DATA.parent.parent / "knowledge" / "content" / "safety_examples" / "written-1.tsv").read_text().splitlines() if "\t" in line]
     with session_scope() as session:
         docs = docs_from_db(session)
     builds = []

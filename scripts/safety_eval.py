@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Evaluate the safety-signal detector on labelled TSV files.
 
-    python scripts/safety_eval.py tests/data/safety_dev.tsv [MORE.tsv ...]
+    python scripts/safety_eval.py knowledge/content/safety_examples/written-1.tsv [MORE.tsv ...]
     python scripts/safety_eval.py --fuzzy-check /usr/share/dict/dutch
 
 Each file has one message per line: ``label<TAB>text`` with label in

@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:
 from knowledge import safety  # noqa: E402
 from knowledge.safety import LEVELS, SafetySignal, detect, load_patterns  # noqa: E402
 
-DEV_SET = ROOT / "tests" / "data" / "safety_dev.tsv"
+DEV_SET = ROOT / "knowledge" / "content" / "safety_examples" / "written-1.tsv"
 
 
 def _load_eval_module():
@@ -166,7 +166,7 @@ def test_signal_in_the_middle_of_a_long_message():
 
 
 def test_rules_are_ids_not_text():
-    ids = {r.id for r in load_patterns().rules}
+    ids = {r.id for r in load_patterns().rules} | {f"{level}.model" for level in LEVELS}
     signal = detect("mijn ex heeft een mes en zegt dat hij mij vermoordt")
     assert signal.level == "acute"
     for rule in signal.rules:

@@ -39,6 +39,7 @@ class SafetyDetector(GraphComponent):
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
                resource: Resource, execution_context: ExecutionContext) -> "SafetyDetector":
+        detect("warm up")  # fits the trained layer now, not on a parent's first message
         return cls({**cls.get_default_config(), **config})
 
     def _trained_level(self, message: Message) -> Optional[str]:
