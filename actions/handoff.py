@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused
+from rasa_sdk.events import ActionExecuted, ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge import handoff
@@ -54,4 +54,6 @@ class ActionHandoff(Action):
             payload = {"kind": "handoff", "status": ticket.status, "ticket": ticket.public_id,
                        "token": ticket.parent_token}
         dispatcher.utter_message(text=QUEUED if available else UNAVAILABLE, json_message=payload)
-        return [ConversationPaused()] if available else []
+        # After a pause Rasa logs no action_listen; add it, so that when staff hand
+        # the conversation back, the next message matches the rules again.
+        return [ConversationPaused(), ActionExecuted("action_listen")] if available else []

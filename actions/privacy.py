@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset, Restarted
+from rasa_sdk.events import AllSlotsReset
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge import handoff
@@ -20,7 +20,7 @@ class ActionDeleteConversation(Action):
         with session_scope() as session:
             removed = handoff.delete_conversation(session, tracker.sender_id)
         dispatcher.utter_message(
-            text=("Je gesprek is verwijderd. De chat begint opnieuw. Je kunt gewoon een nieuwe "
-                  "vraag stellen."),
+            text=("Wat we van dit gesprek bewaarden, is verwijderd. Ook je gemeente ben ik "
+                  "vergeten. Je kunt gewoon een nieuwe vraag stellen."),
             json_message={"kind": "deleted", "tickets": removed})
-        return [AllSlotsReset(), Restarted()]
+        return [AllSlotsReset()]

@@ -208,7 +208,7 @@ def _fit_classifier(docs: Sequence[ArticleDoc], analyzer: Analyzer) -> Optional[
                                   lowercase=True)),
         ("words", TfidfVectorizer(analyzer=analyzer.terms, sublinear_tf=True)),
     ])
-    model = LogisticRegression(C=20, max_iter=3000)
+    model = LogisticRegression(C=20, solver="liblinear")  # one-vs-rest: ~1 s to fit
     model.fit(features.fit_transform(texts), labels)
     return _Classifier(features, model)
 

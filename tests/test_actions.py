@@ -44,7 +44,7 @@ def test_answers_common_questions(seeded_db: str, question: str, slug: str) -> N
 
 @pytest.mark.parametrize("municipality,question,slug", [
     ("Amersfoort", "ik woon in Amersfoort, wat kan het wijkteam voor ons doen?", "wijkteam"),
-    ("Almere", "ik woon in almere en zoek een clientondersteuner", "clientondersteuner-vinden"),
+    ("Almere", "ik woon in almere, hoe vind ik een clientondersteuner", "clientondersteuner-vinden"),
 ])
 def test_local_version_when_municipality_is_mentioned(seeded_db: str, municipality: str,
                                                       question: str, slug: str) -> None:

@@ -99,7 +99,7 @@ def test_new_article_is_answered_without_retraining(stack: services.Services) ->
         "review": {"status": "te-controleren", "note": "test"},
     }
     model_before = model_path()
-    auth = "Basic " + __import__("base64").b64encode(b"medewerker:medewerker").decode()
+    auth = "Basic " + __import__("base64").b64encode(b"anna:geheim1").decode()
     post(f"http://127.0.0.1:{PORTS.web}/api/v1/articles/gezinscoach", article,
          headers={"Authorization": auth}, method="PUT")
     data = custom(say("Wat doet een gezinscoach eigenlijk?"))

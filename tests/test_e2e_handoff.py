@@ -65,6 +65,8 @@ def test_safety_signal_then_handoff_to_staff_and_back(stack: services.Services) 
     status, ended = call("POST", f"/staff/api/tickets/{ticket}/handback", user="anna")
     assert ended["status"] == "ended" and ended["bot_resumed"] is True
     assert custom(say("Wat doet Veilig Thuis?", sender))["article"] == "veilig-thuis"
+    after = say("ik wil niet meer leven", sender)
+    assert custom(after) == {"kind": "safety", "level": "suicide"} and len(after) <= 6
 
 
 def test_ticket_survives_a_restart_of_the_web_app(stack: services.Services) -> None:
@@ -97,6 +99,8 @@ def test_parent_can_delete_the_conversation(stack: services.Services) -> None:
     ticket = custom(say("ik wil een mens spreken", sender))
     call("POST", f"/staff/api/tickets/{ticket['ticket']}/take", user="anna")
     call("POST", f"/staff/api/tickets/{ticket['ticket']}/close", user="anna")
-    reply = custom(say("verwijder mijn gesprek", sender))
-    assert reply["kind"] == "deleted" and reply["tickets"] == 1
+    messages = say("verwijder mijn gesprek", sender)
+    reply = custom(messages)
+    assert reply["kind"] == "deleted" and reply["tickets"] == 1 and len(messages) == 2
+    assert custom(say("Wat doet Veilig Thuis?", sender))["article"] == "veilig-thuis"
     assert call("GET", f"/staff/api/tickets/{ticket['ticket']}", user="anna")[0] == 404
