@@ -67,8 +67,9 @@ bench: seed
 nlu-report: seed
 	@$(PY) -m scripts.retrieval_report
 
-safety-report: install
+safety-report: train
 	@$(PY) scripts/safety_eval.py tests/data/safety_holdout.tsv
+	@$(PY) -m scripts.safety_nlu_report tests/data/safety_holdout.tsv
 
 clean:
 	rm -rf var

@@ -33,7 +33,16 @@ def found(expected: str, got: Optional[str]) -> bool:
 
 
 async def main(files: List[str]) -> None:
+    import logging
+
     from rasa.core.agent import Agent
+    from rasa.utils.common import configure_logging_and_warnings
+
+    # Rasa logs parsed text at debug level: keep message text out of the output.
+    configure_logging_and_warnings(logging.WARNING)
+    import structlog
+
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
     agent = Agent.load(str(model_path()))
     for name in files:
