@@ -1,0 +1,56 @@
+"""Accuracy floors on the held-out sets, so a change that makes the bot worse
+fails the suite. The figures themselves come from `make nlu-report` and
+`make safety-report`; the floors sit a little below what was measured."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge.evaluation import evaluate
+from knowledge.retrieval import Index, docs_from_db
+from knowledge.db import session_scope
+from knowledge.safety import LEVELS, detect
+from knowledge.safety_model import read_labelled
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="module")
+def index(seeded_db: str) -> Index:
+    with session_scope() as session:
+        return Index([d for d in docs_from_db(session) if d.slug != "gezinscoach"])
+
+
+@pytest.mark.parametrize("name,helpful_min,wrong_max", [
+    ("retrieval_holdout2.yaml", 0.95, 0.02),
+    ("retrieval_holdout.yaml", 0.92, 0.04),
+])
+def test_retrieval_on_held_out_questions(index: Index, name: str, helpful_min: float,
+                                         wrong_max: float) -> None:
+    cases = [(c["q"], c["slug"]) for c in yaml.safe_load((DATA / name).read_text(encoding="utf-8"))]
+    score = evaluate(index, cases)
+    print("\n" + "\n".join(score.lines()))
+    assert score.helpful >= helpful_min
+    assert score.wrong_confident <= wrong_max
+    assert score.null_answered <= 0.15 * score.null_total
+
+
+def test_safety_on_held_out_messages() -> None:
+    rows = read_labelled(DATA / "safety_holdout.tsv")
+    found = {level: 0 for level in LEVELS}
+    total = {level: 0 for level in LEVELS}
+    alarms = nones = 0
+    for label, text in rows:
+        level = detect(text).level
+        if label == "none":
+            nones += 1
+            alarms += level is not None
+            continue
+        total[label] += 1
+        found[label] += level is not None and (label == "distress" or LEVELS.index(level) <= LEVELS.index(label))
+    assert found["acute"] == total["acute"], "an acute message was missed"
+    assert found["suicide"] == total["suicide"], "a suicide message was missed"
+    assert found["disclosure"] >= 0.95 * total["disclosure"]
+    assert alarms <= 0.05 * nones
