@@ -33,8 +33,10 @@ install: $(STAMP)
 pipeline: install
 	@$(PY) -m bot.spacy_pipeline
 
+# Adds content the database lacks; never overwrites what editors changed.
+# To replace the database's content with the files: python -m knowledge.content_io import
 seed: install
-	@$(PY) -m knowledge.content_io import
+	@$(PY) -m knowledge.content_io import --only-new
 
 train: pipeline
 	@$(PY) -m scripts.train

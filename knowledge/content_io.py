@@ -3,7 +3,7 @@
 The import is idempotent: running it twice changes nothing the second time. The
 export writes the same YAML layout the import reads, so content round-trips.
 
-    python -m knowledge.content_io import [DIR]
+    python -m knowledge.content_io import [DIR] [--only-new]
     python -m knowledge.content_io export DIR
 """
 from __future__ import annotations
@@ -111,14 +111,20 @@ def glossary_from_dict(data: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
-def _upsert(session: Session, model: Any, key_field: str, values: Dict[str, Any]) -> bool:
-    """Insert or update one row; returns True when something changed."""
+def _upsert(session: Session, model: Any, key_field: str, values: Dict[str, Any],
+            only_new: bool = False) -> bool:
+    """Insert or update one row; returns True when something changed.
+
+    With only_new, an existing row is left as it is (an editor may have changed it).
+    """
     row = session.execute(
         select(model).where(getattr(model, key_field) == values[key_field])
     ).scalar_one_or_none()
     if row is None:
         session.add(model(**values))
         return True
+    if only_new:
+        return False
     changed = False
     for field, value in values.items():
         if getattr(row, field) != value:
@@ -127,35 +133,41 @@ def _upsert(session: Session, model: Any, key_field: str, values: Dict[str, Any]
     return changed
 
 
-def upsert_article(session: Session, data: Dict[str, Any]) -> bool:
-    return _upsert(session, Article, "slug", article_from_dict(data))
+def upsert_article(session: Session, data: Dict[str, Any], only_new: bool = False) -> bool:
+    return _upsert(session, Article, "slug", article_from_dict(data), only_new)
 
 
-def upsert_local(session: Session, data: Dict[str, Any]) -> bool:
-    return _upsert(session, LocalVersion, "key", local_from_dict(data))
+def upsert_local(session: Session, data: Dict[str, Any], only_new: bool = False) -> bool:
+    return _upsert(session, LocalVersion, "key", local_from_dict(data), only_new)
 
 
 def _files(folder: Path) -> List[Path]:
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
-def import_content(content_dir: Path = CONTENT_DIR, url: Optional[str] = None) -> Dict[str, int]:
-    """Load every content file into the database; returns counts of changed rows."""
+def import_content(content_dir: Path = CONTENT_DIR, url: Optional[str] = None,
+                   only_new: bool = False) -> Dict[str, int]:
+    """Load every content file into the database; returns counts of changed rows.
+
+    only_new adds what the database lacks and keeps every existing row, so the
+    changes editors made in the running system survive a restart.
+    """
     counts = {"articles": 0, "local": 0, "glossary": 0}
     with session_scope(url) as session:
         for path in _files(content_dir / "articles"):
             data = read_yaml(path)
             if data.get("slug") != path.stem:
                 raise ContentError(f"{path}: slug must equal the file name")
-            counts["articles"] += upsert_article(session, data)
+            counts["articles"] += upsert_article(session, data, only_new)
         for path in _files(content_dir / "local"):
             data = read_yaml(path)
             if data.get("key") != path.stem:
                 raise ContentError(f"{path}: key must equal the file name")
-            counts["local"] += upsert_local(session, data)
+            counts["local"] += upsert_local(session, data, only_new)
         glossary = content_dir / "glossary.yaml"
         for entry in (read_yaml(glossary) or []) if glossary.exists() else []:
-            counts["glossary"] += _upsert(session, GlossaryTerm, "term", glossary_from_dict(entry))
+            counts["glossary"] += _upsert(session, GlossaryTerm, "term", glossary_from_dict(entry),
+                                          only_new)
     return counts
 
 
@@ -236,11 +248,13 @@ def main(argv: Optional[Iterable[str]] = None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     imp = sub.add_parser("import")
     imp.add_argument("dir", nargs="?", type=Path, default=CONTENT_DIR)
+    imp.add_argument("--only-new", action="store_true",
+                     help="add missing content only; keep what editors changed")
     exp = sub.add_parser("export")
     exp.add_argument("dir", type=Path)
     args = parser.parse_args(list(argv) if argv is not None else None)
     if args.command == "import":
-        print("imported (changed rows):", import_content(args.dir))
+        print("imported (changed rows):", import_content(args.dir, only_new=args.only_new))
     else:
         print("exported:", export_content(args.dir))
 

@@ -96,3 +96,32 @@ def test_new_article_is_searchable_at_once(client: TestClient) -> None:
     assert client.put("/api/v1/articles/gezinscoach", json=NEW_ARTICLE, auth=STAFF).status_code == 200
     after = client.get("/api/v1/search", params={"q": "wat doet een gezinscoach"}).json()
     assert after["results"][0]["article"] == "gezinscoach"
+
+
+def test_editor_can_add_a_local_version(client: TestClient) -> None:
+    local = {"article": "wijkteam", "municipalities": ["Zwolle"], "mode": "append",
+             "short_answer": "In Zwolle heet het wijkteam het sociaal wijkteam. Je vindt het op de site van de gemeente.",
+             "sources": [{"title": "Gemeente Zwolle", "url": "https://www.zwolle.nl"}],
+             "last_checked": "2026-11-23", "review": {"status": "te-controleren", "note": "test"}}
+    assert client.put("/api/v1/local/zwolle-wijkteam", json=local).status_code == 401
+    saved = client.put("/api/v1/local/zwolle-wijkteam", json=local, auth=STAFF)
+    assert saved.status_code == 200 and saved.json()["warnings"] == []
+    article = client.get("/api/v1/articles/wijkteam", params={"municipality": "Zwolle"}).json()
+    assert article["local"]["key"] == "zwolle-wijkteam"
+    wrong = client.put("/api/v1/local/x", json={**local, "article": "bestaat-niet"}, auth=STAFF)
+    assert wrong.status_code == 422 and "niet bestaat" in wrong.json()["detail"]
+
+
+def test_editor_is_warned_about_hard_text(client: TestClient) -> None:
+    hard = {**NEW_ARTICLE, "short_answer": (
+        "Overeenkomstig de toepasselijke wetsbepalingen en beleidsregels inzake jeugdbeschermings"
+        "maatregelen dient de gecertificeerde instelling zorgvuldigheidshalve een belangenafweging "
+        "te verrichten alvorens zij overgaat tot het opleggen van een schriftelijke aanwijzing.")}
+    saved = client.put("/api/v1/articles/moeilijk", json=hard, auth=STAFF).json()
+    assert any("moeilijk te lezen" in w for w in saved["warnings"])
+
+
+def test_editor_page_needs_login(client: TestClient) -> None:
+    assert client.get("/editor").status_code == 401
+    page = client.get("/editor", auth=STAFF)
+    assert page.status_code == 200 and "Lokale versies" in page.text

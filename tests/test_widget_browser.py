@@ -121,3 +121,26 @@ def test_staff_console_takes_a_ticket_and_replies(page) -> None:
     assert "Almere" in console.inner_text("#meta")
     console.screenshot(path="var/staff-console.png")
     context.close()
+
+
+def test_editor_adds_an_article_the_bot_answers_at_once(page) -> None:
+    import uuid
+
+    from tests.conftest import STAFF
+    from tests.test_e2e import custom, say
+
+    context = page.context.browser.new_context(http_credentials={"username": "anna", "password": STAFF["anna"]})
+    editor = context.new_page()
+    editor.goto(f"http://127.0.0.1:{PORTS.web}/editor")
+    editor.wait_for_selector("#articles button", timeout=15000)
+    editor.click("#new")
+    editor.fill("#a-slug", "opvoedsteunpunt")
+    editor.fill("#a-title", "Wat is het opvoedsteunpunt?")
+    editor.fill("#a-short", "Bij het opvoedsteunpunt kun je vragen stellen over opvoeden. Het is gratis.")
+    editor.fill("#a-questions", "wat is het opvoedsteunpunt\nwaar kan ik heen met opvoedvragen\nopvoedsteunpunt adres")
+    editor.fill("#a-sources", "NJi – Wat doet een wijkteam | https://www.nji.nl/wijkteams/wat-doet-een-wijkteam")
+    editor.click("#article button[type=submit]")
+    editor.wait_for_selector("#message .ok", timeout=15000)
+    editor.screenshot(path="var/editor.png")
+    context.close()
+    assert custom(say("wat is het opvoedsteunpunt eigenlijk?", uuid.uuid4().hex))["article"] == "opvoedsteunpunt"

@@ -4,17 +4,22 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from knowledge import answers, glossary
-from knowledge.content_io import ContentError, article_to_dict, local_to_dict, upsert_article
+from knowledge.content_io import (ContentError, article_to_dict, local_to_dict, upsert_article,
+                                  upsert_local)
+from knowledge.config import REPO_ROOT
 from knowledge.db import session_scope
-from knowledge.models import Article
+from knowledge.models import Article, LocalVersion
+from knowledge.readability import warnings
 from knowledge.municipalities import canonical_municipality
 from knowledge.retrieval import Retriever
 from knowledge.webapp.auth import staff_user
 
 router = APIRouter(prefix="/api/v1", tags=["kennisbank"])
+pages = APIRouter(tags=["redactie"])
 RETRIEVER = Retriever()
 
 
@@ -35,6 +40,12 @@ def _article_json(session: Any, row: Article, municipality: Optional[str]) -> Di
         data["local"] = None
     data["municipality"] = municipality
     return data
+
+
+@pages.get("/editor", response_class=HTMLResponse)
+def editor(user: str = Depends(staff_user)) -> str:
+    """The content editor: municipal editors change articles and local versions here."""
+    return (REPO_ROOT / "web_widget" / "editor.html").read_text(encoding="utf-8")
 
 
 @router.get("/articles")
@@ -69,7 +80,32 @@ def put_article(slug: str, article: Dict[str, Any],
             upsert_article(session, {**article, "slug": slug})
     except (ContentError, ValueError) as exc:
         raise HTTPException(422, f"Dit artikel is niet compleet: {exc}") from exc
-    return get_article(slug)
+    saved = get_article(slug) if article.get("published", True) else {"slug": slug}
+    return {**saved, "warnings": warnings(str(article.get("short_answer", "")))}
+
+
+@router.get("/local")
+def list_local(user: str = Depends(staff_user)) -> List[Dict[str, Any]]:
+    """All local versions (editors)."""
+    with session_scope() as session:
+        rows = session.execute(select(LocalVersion).order_by(LocalVersion.key)).scalars().all()
+        return [{**local_to_dict(r), "last_checked": r.last_checked.isoformat() if r.last_checked else None}
+                for r in rows]
+
+
+@router.put("/local/{key}")
+def put_local(key: str, local: Dict[str, Any], user: str = Depends(staff_user)) -> Dict[str, Any]:
+    """Create or replace a municipality's version of an article (editors)."""
+    with session_scope() as session:
+        exists = session.execute(select(Article.id).where(
+            Article.slug == local.get("article"))).first()
+        if not exists:
+            raise HTTPException(422, "Dit lokale stuk hoort bij een artikel dat niet bestaat.")
+        try:
+            upsert_local(session, {**local, "key": key})
+        except (ContentError, ValueError) as exc:
+            raise HTTPException(422, f"Dit lokale stuk is niet compleet: {exc}") from exc
+    return {"key": key, "warnings": warnings(str(local.get("short_answer", "")))}
 
 
 @router.get("/search")

@@ -29,6 +29,7 @@ def create_app() -> FastAPI:
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
                        allow_methods=["GET", "POST"], allow_headers=["Content-Type", "X-Ticket-Token"])
     app.include_router(api_articles.router)
+    app.include_router(api_articles.pages)
     app.include_router(api_handoff.parent)
     app.include_router(api_handoff.staff)
     app.mount("/widget", StaticFiles(directory=WIDGET_DIR), name="widget")
