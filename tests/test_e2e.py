@@ -112,3 +112,34 @@ def test_safety_message_gets_emergency_line(stack: services.Services) -> None:
     data = custom(reply)
     assert data == {"kind": "safety", "level": "acute"}
     assert "112" in texts(reply)
+
+
+def _socketio_say(session_id: str, text: str, until: str) -> List[Dict[str, Any]]:
+    """One page load: connect, resume the session, send TEXT, collect replies."""
+    import socketio
+
+    received: List[Dict[str, Any]] = []
+    client = socketio.Client(reconnection=False)
+    client.on("bot_uttered", lambda data: received.append(data))
+    client.connect(f"http://127.0.0.1:{PORTS.rasa}", transports=["polling"])
+    try:
+        client.emit("session_request", {"session_id": session_id})
+        client.emit("user_uttered", {"message": text, "session_id": session_id})
+        for _ in range(150):
+            if any(m.get("kind") == until for m in received):
+                break
+            client.sleep(0.2)
+    finally:
+        client.disconnect()
+    return received
+
+
+def test_socketio_channel_answers_and_keeps_the_session(stack: services.Services) -> None:
+    session_id = uuid.uuid4().hex
+    first = _socketio_say(session_id, "ik woon in Almere", "municipality")
+    assert any(m.get("municipality") == "Almere" for m in first)
+    # A page reload: a new connection with the same session id continues the conversation.
+    second = _socketio_say(session_id, "hoe vind ik een clientondersteuner?", "answer")
+    answer = next(m for m in second if m.get("kind") == "answer")
+    assert answer["article"] == "clientondersteuner-vinden" and answer["local"] is True
+    assert any(m.get("text") for m in second)
