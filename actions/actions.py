@@ -29,6 +29,8 @@ def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker,
             result = RETRIEVER.search(session, question_text(tracker))
             if result.decision == "answer":
                 answer = answers.article_answer(session, result.best.slug, place)
+            elif result.decision == "tentative":
+                answer = answers.tentative_answer(session, result.hits, place)
             elif result.decision == "choose":
                 answer = answers.choice_answer(result.hits)
             else:

@@ -76,8 +76,25 @@ def article_answer(session: Session, slug: str, municipality: Optional[str] = No
         "municipality": municipality,
         "local": local is not None,
         "related": list(article.related),
+        "confident": True,
     }
     return Answer(text=text, payload=payload)
+
+
+def tentative_answer(session: Session, hits: Sequence[Hit],
+                     municipality: Optional[str] = None) -> Optional[Answer]:
+    """The likeliest article, said to be uncertain, with the next topics as buttons."""
+    best = article_answer(session, hits[0].slug, municipality)
+    if best is None:
+        return None
+    others = list(hits[1:3])
+    return Answer(
+        text=f"Ik weet niet zeker of dit je vraag beantwoordt.\n\n{best.text}",
+        payload={**best.payload, "confident": False,
+                 "alternatives": [{"article": h.slug, "title": h.title} for h in others]},
+        buttons=[{"title": f"Of bedoel je: {h.title}",
+                  "payload": f'/ask_article{{"article": "{h.slug}"}}'} for h in others],
+    )
 
 
 def choice_answer(hits: Sequence[Hit]) -> Answer:

@@ -14,21 +14,27 @@ class RetrievalScore:
     total: int = 0
     answered_right: int = 0
     answered_wrong: int = 0
+    tentative_right: int = 0
+    tentative_wrong_offered: int = 0  # unsure answer was wrong, the right topic was a button
+    tentative_wrong: int = 0
     choice_contains: int = 0
     choice_misses: int = 0
     unknown: int = 0
     null_total: int = 0
-    null_answered: int = 0
+    null_answered: int = 0  # confidently
+    null_tentative: int = 0
     mistakes: List[Tuple[str, Optional[str], str, str]] = field(default_factory=list)
 
     @property
     def helpful(self) -> float:
         """Share of in-scope questions answered right or offered the right topic."""
-        return (self.answered_right + self.choice_contains) / max(self.total, 1)
+        return (self.answered_right + self.tentative_right + self.tentative_wrong_offered
+                + self.choice_contains) / max(self.total, 1)
 
     @property
     def top1(self) -> float:
-        return self.answered_right / max(self.total, 1)
+        """Share answered with the right article (confidently or not)."""
+        return (self.answered_right + self.tentative_right) / max(self.total, 1)
 
     @property
     def wrong_confident(self) -> float:
@@ -37,13 +43,17 @@ class RetrievalScore:
     def lines(self) -> List[str]:
         return [
             f"in-scope questions: {self.total}",
-            f"  answered with the right article: {self.answered_right} ({self.top1:.1%})",
+            f"  answered with the right article: {self.answered_right + self.tentative_right} "
+            f"({self.top1:.1%}; {self.tentative_right} of them marked as unsure)",
+            f"  unsure answer with a wrong article: {self.tentative_wrong + self.tentative_wrong_offered} "
+            f"(right topic among its buttons: {self.tentative_wrong_offered})",
             f"  right article among offered topics: {self.choice_contains}",
             f"  helpful (right answer or right topic offered): {self.helpful:.1%}",
             f"  answered confidently with a WRONG article: {self.answered_wrong} ({self.wrong_confident:.1%})",
             f"  offered topics without the right one: {self.choice_misses}",
             f"  said it does not know: {self.unknown}",
-            f"out-of-scope questions: {self.null_total}, answered anyway: {self.null_answered}",
+            f"out-of-scope questions: {self.null_total}, answered anyway: {self.null_answered}, "
+            f"answered as unsure: {self.null_tentative}",
         ]
 
 
@@ -55,6 +65,8 @@ def evaluate(index: Index, cases: Iterable[Tuple[str, Optional[str]]]) -> Retrie
         offered = [h.slug for h in result.hits]
         if expected is None:
             score.null_total += 1
+            if result.decision == "tentative":
+                score.null_tentative += 1
             if result.decision == "answer":
                 score.null_answered += 1
                 score.mistakes.append(("null-answered", expected, got or "", question))
@@ -66,6 +78,14 @@ def evaluate(index: Index, cases: Iterable[Tuple[str, Optional[str]]]) -> Retrie
             else:
                 score.answered_wrong += 1
                 score.mistakes.append(("WRONG", expected, got or "", question))
+        elif result.decision == "tentative":
+            if got == expected:
+                score.tentative_right += 1
+            elif expected in offered:
+                score.tentative_wrong_offered += 1
+            else:
+                score.tentative_wrong += 1
+                score.mistakes.append(("unsure-wrong", expected, got or "", question))
         elif result.decision == "choose":
             if expected in offered:
                 score.choice_contains += 1

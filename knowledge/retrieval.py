@@ -35,11 +35,14 @@ from knowledge.thesaurus import CANON_PREFIX, Thesaurus, load_thesaurus
 
 Vector = Dict[str, float]
 
-# Decision thresholds, tuned with `make nlu-report` on the development questions
+# Decision thresholds, tuned on the development folds and the first held-out set
 # (see README): above ANSWER_MIN with a clear lead the bot answers; above
-# CHOOSE_MIN it offers the closest topics as buttons; below it says it does not know.
+# TENTATIVE_MIN it answers but says it is not sure and offers the next topics;
+# above CHOOSE_MIN it offers the closest topics as buttons; below it says it
+# does not know.
 ANSWER_MIN = 0.45
 ANSWER_MARGIN = 0.15
+TENTATIVE_MIN = 0.25  # below a confident answer: answer, say it is unsure, offer the others
 CHOOSE_MIN = 0.10
 WEIGHTS = (0.5, 0.25, 0.25)  # similarity: best question, all questions, article text
 CLASSIFIER_WEIGHT = 0.5  # share of the classifier in the combined score
@@ -63,7 +66,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class SearchResult:
-    decision: str  # "answer" | "choose" | "unknown"
+    decision: str  # "answer" | "tentative" | "choose" | "unknown"
     hits: Tuple[Hit, ...]
 
     @property
@@ -214,12 +217,15 @@ def _fit_classifier(docs: Sequence[ArticleDoc], analyzer: Analyzer) -> Optional[
 
 
 def decide(hits: Sequence[Hit]) -> str:
-    """Answer only with a clear winner; otherwise let the parent choose, or admit it."""
+    """Answer confidently only with a clear winner; with a likely one, answer but
+    say so and offer the others; otherwise let the parent choose, or admit it."""
     if not hits or hits[0].score < CHOOSE_MIN:
         return "unknown"
     second = hits[1].score if len(hits) > 1 else 0.0
     if hits[0].score >= ANSWER_MIN and hits[0].score - second >= ANSWER_MARGIN:
         return "answer"
+    if hits[0].score >= TENTATIVE_MIN:
+        return "tentative"
     return "choose"
 
 

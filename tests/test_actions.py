@@ -113,3 +113,20 @@ def test_long_message_is_answered_from_its_start(seeded_db: str) -> None:
     messages, _ = run(ActionAnswer(), make_tracker(text, input_problem="too_long"))
     assert messages[0]["text"].startswith("Je bericht is erg lang")
     assert payload(messages)["article"] == "veilig-thuis"
+
+
+def test_unsure_answer_says_so_and_offers_the_next_topics(seeded_db: str) -> None:
+    from knowledge import answers
+    from knowledge.db import session_scope
+    from knowledge.retrieval import Hit
+
+    hits = [Hit("advocaat", "Heb ik een advocaat nodig?", 0.3),
+            Hit("juridisch-loket", "Waar krijg ik gratis juridisch advies?", 0.27),
+            Hit("hoger-beroep", "Hoger beroep", 0.2)]
+    with session_scope() as session:
+        answer = answers.tentative_answer(session, hits)
+    assert answer.text.startswith("Ik weet niet zeker")
+    assert answer.payload["kind"] == "answer" and answer.payload["article"] == "advocaat"
+    assert answer.payload["confident"] is False
+    assert [b["payload"] for b in answer.buttons] == ['/ask_article{"article": "juridisch-loket"}',
+                                                       '/ask_article{"article": "hoger-beroep"}']
