@@ -1,7 +1,6 @@
 """Measure retrieval on labelled questions (used by `make nlu-report` and tests)."""
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, List, Optional, Sequence, Tuple
 

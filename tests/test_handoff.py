@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from pathlib import Path
 from typing import Iterator, List, Optional
 
 import pytest
