@@ -63,10 +63,10 @@ browser:
 		(apt-get update -qq && apt-get install -y -qq chromium) > /tmp/apt-chromium.log 2>&1 \
 		|| echo "   could not install chromium: the browser test will say why it is skipped")
 
-bench: seed
+bench: install
 	@$(PY) -m scripts.bench
 
-nlu-report: seed
+nlu-report: install
 	@$(PY) -m scripts.retrieval_report
 
 safety-report: train

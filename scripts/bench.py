@@ -9,6 +9,7 @@ retrieval index after an edit.
 from __future__ import annotations
 
 import statistics
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable, List
@@ -20,6 +21,7 @@ from knowledge.db import session_scope
 from knowledge.municipalities import find_municipality
 from knowledge.retrieval import Index, docs_from_db
 from knowledge.safety import detect
+from knowledge.safety_model import EXAMPLES_DIR, read_labelled
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
@@ -41,10 +43,12 @@ def report(name: str, samples: List[float]) -> None:
 
 
 def main() -> None:
-    import_content()
+    # A scratch database: measuring must never touch the content editors work on.
+    url = f"sqlite:///{tempfile.mkdtemp()}/measure.db"
+    import_content(url=url)
     questions = [c["q"] for c in yaml.safe_load((DATA / "retrieval_holdout.yaml").read_text())]
-    messages = [line.split("\t", 1)[1] for line in (DATA.parent.parent / "knowledge" / "content" / "safety_examples" / "written-1.tsv").read_text().splitlines() if "\t" in line]
-    with session_scope() as session:
+    messages = [text for _label, text in read_labelled(EXAMPLES_DIR / "written-1.tsv")]
+    with session_scope(url) as session:
         docs = docs_from_db(session)
     builds = []
     for _ in range(3):

@@ -9,6 +9,7 @@ sight of the articles and not trained on (see the README on how they were used).
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -16,7 +17,13 @@ import yaml
 from knowledge.content_io import import_content
 from knowledge.db import session_scope
 from knowledge.evaluation import evaluate, folds
-from knowledge.retrieval import ANSWER_MARGIN, ANSWER_MIN, CHOOSE_MIN, Index, docs_from_db
+from knowledge.retrieval import (
+    ANSWER_MARGIN,
+    ANSWER_MIN,
+    CHOOSE_MIN,
+    Index,
+    docs_from_db,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 HOLDOUTS = [DATA / "retrieval_holdout.yaml", DATA / "retrieval_holdout2.yaml"]
@@ -32,8 +39,10 @@ def show(title: str, score, mistakes: bool) -> None:
 
 def main() -> None:
     mistakes = "--mistakes" in sys.argv
-    import_content()
-    with session_scope() as session:
+    # A scratch database: measuring must never touch the content editors work on.
+    url = f"sqlite:///{tempfile.mkdtemp()}/measure.db"
+    import_content(url=url)
+    with session_scope(url) as session:
         docs = docs_from_db(session)
     print(f"thresholds: answer >= {ANSWER_MIN} with margin {ANSWER_MARGIN}; choose >= {CHOOSE_MIN}")
     for n, (train, test) in enumerate(folds(docs, 5)):
