@@ -17,6 +17,14 @@ class ActionDeleteConversation(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if next(tracker.get_latest_entity_values("confirm"), None) != "ja":
+            # A question like "hoe wis ik dit gesprek?" must not delete anything yet.
+            dispatcher.utter_message(
+                text="Wil je dat ik bewaarde gegevens van dit gesprek nu verwijder?",
+                json_message={"kind": "confirm_delete"},
+                buttons=[{"title": "Ja, verwijder", "payload": '/delete_conversation{"confirm": "ja"}'},
+                         {"title": "Nee", "payload": "/deny"}])
+            return []
         with session_scope() as session:
             removed = handoff.delete_conversation(session, tracker.sender_id)
         dispatcher.utter_message(

@@ -99,7 +99,10 @@ def test_parent_can_delete_the_conversation(stack: services.Services) -> None:
     ticket = custom(say("ik wil een mens spreken", sender))
     call("POST", f"/staff/api/tickets/{ticket['ticket']}/take", user="anna")
     call("POST", f"/staff/api/tickets/{ticket['ticket']}/close", user="anna")
-    messages = say("verwijder mijn gesprek", sender)
+    asked = say("verwijder mijn gesprek", sender)
+    assert custom(asked)["kind"] == "confirm_delete"
+    assert call("GET", f"/staff/api/tickets/{ticket['ticket']}", user="anna")[0] == 200
+    messages = say('/delete_conversation{"confirm": "ja"}', sender)
     reply = custom(messages)
     assert reply["kind"] == "deleted" and reply["tickets"] == 1 and len(messages) == 2
     assert custom(say("Wat doet Veilig Thuis?", sender))["article"] == "veilig-thuis"
