@@ -1,34 +1,49 @@
 # Two commands: `make run` (install, seed, train if needed, start everything)
-# and `make test` (install, train if needed, run the whole suite).
+# and `make test` (install with the test tools, then check in stages).
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
 PYTHON ?= $(shell command -v python3.10 2>/dev/null || echo $(HOME)/.pyenv/versions/3.10.13/bin/python3.10)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.txt constraints.txt pyproject.toml | sha1sum | cut -c1-12)
+RUN_STAMP := $(VENV)/.installed-run-$(shell cat requirements.txt constraints.txt pyproject.toml | sha1sum | cut -c1-12)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt constraints.txt pyproject.toml | sha1sum | cut -c1-12)
 SPACY_MODEL_WHEEL ?= https://github.com/explosion/spacy-models/releases/download/nl_core_news_sm-3.4.0/nl_core_news_sm-3.4.0-py3-none-any.whl
+PIP_LOG := var/log/pip.log
+STAGE = @printf '\n==== %s ====\n' $(1)
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
+# Rasa's training cache stays out of the checkout.
+export RASA_CACHE_DIRECTORY := $(CURDIR)/var/rasa-cache
 
-.PHONY: run test install pipeline seed train validate bench nlu-report safety-report browser clean
+.PHONY: run test install install-dev pipeline seed train validate lint unit e2e bench nlu-report \
+	safety-report browser clean
 
-$(STAMP): requirements.txt constraints.txt pyproject.toml
+$(RUN_STAMP): requirements.txt constraints.txt pyproject.toml
+	@mkdir -p var/log
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@echo ">> installing pinned dependencies into $(VENV) (first time: about 5 minutes)"
-	@$(PY) -m pip install -q --upgrade "pip==24.0" > /tmp/jb-pip.log 2>&1 || (cat /tmp/jb-pip.log; exit 1)
-	@$(PY) -m pip install -q -r requirements.txt -c constraints.txt > /tmp/jb-pip.log 2>&1 || (cat /tmp/jb-pip.log; exit 1)
+	@echo ">> installing pinned dependencies into $(VENV) (first time: about 5 minutes; log: $(PIP_LOG))"
+	@$(PY) -m pip install -q --upgrade "pip==24.0" > $(PIP_LOG) 2>&1 || (cat $(PIP_LOG); exit 1)
+	@$(PY) -m pip install -q -r requirements.txt -c constraints.txt >> $(PIP_LOG) 2>&1 || (cat $(PIP_LOG); exit 1)
 	@echo ">> trying to install the Dutch spaCy model nl_core_news_sm (not on PyPI)"
-	@timeout 90 $(PY) -m pip install -q --no-deps "$(SPACY_MODEL_WHEEL)" > /tmp/jb-pip.log 2>&1 \
+	@timeout 90 $(PY) -m pip install -q --no-deps "$(SPACY_MODEL_WHEEL)" >> $(PIP_LOG) 2>&1 \
 		&& echo "   nl_core_news_sm installed" \
 		|| echo "   nl_core_news_sm could not be downloaded here: using the fallback pipeline"
-	@rm -f /tmp/jb-pip.log $(VENV)/.installed-*
-	@touch $(STAMP)
+	@rm -f $(VENV)/.installed-run-*
+	@touch $(RUN_STAMP)
 
-install: $(STAMP)
+$(DEV_STAMP): $(RUN_STAMP) requirements-dev.txt
+	@echo ">> installing the test tools (requirements-dev.txt)"
+	@$(PY) -m pip install -q -r requirements-dev.txt -c constraints.txt >> $(PIP_LOG) 2>&1 || (cat $(PIP_LOG); exit 1)
+	@rm -f $(VENV)/.installed-dev-*
+	@touch $(DEV_STAMP)
+
+install: $(RUN_STAMP)
+
+install-dev: $(DEV_STAMP)
 
 pipeline: install
 	@$(PY) -m bot.spacy_pipeline
@@ -42,26 +57,49 @@ train: pipeline
 	@$(PY) -m scripts.train
 
 validate: install
-	@mkdir -p var
-	@$(PY) -m rasa data validate --domain bot/domain.yml --data data --config bot/config.yml > var/validate.log 2>&1 \
-		|| (cat var/validate.log; exit 1)
-	@grep -h "UserWarning" var/validate.log | grep -vE "'(ask_article|input_[a-z_]+)'" || true
+	@mkdir -p var/log
+	@$(PY) -m rasa data validate --domain bot/domain.yml --data data --config bot/config.yml > var/log/validate.log 2>&1 \
+		|| (cat var/log/validate.log; exit 1)
+	@grep -h "UserWarning" var/log/validate.log | grep -vE "'(ask_article|input_[a-z_]+|utter_cannot_look_up)'" || true
 	@echo ">> rasa data validate: ok (ask_article and input_* have no training examples on purpose:"
-	@echo "   button payloads and the InputGuard component set them)"
+	@echo "   button payloads and the InputGuard component set them; the REST channel sends utter_cannot_look_up)"
 
+lint: install-dev
+	@$(VENV)/bin/ruff check knowledge actions bot scripts tests
+	@$(VENV)/bin/ruff format --check knowledge actions bot scripts tests
+	@$(VENV)/bin/mypy
+	@echo ">> ruff and mypy: ok"
+
+unit: install-dev pipeline
+	@$(PY) -m pytest -m "not e2e and not trained"
+
+e2e: install-dev train browser
+	@$(PY) -m pytest -m "e2e or trained"
+
+# `make run` is the development setup: it says so, and only there do the
+# development defaults (a staff account medewerker/medewerker) exist.
+run: export JB_ENV := development
 run: seed train
+	@echo ">> development mode (JB_ENV=development): staff login medewerker / medewerker."
+	@echo "   In production set STAFF_USERS (and every secret) yourself; without JB_ENV there are no defaults."
 	@$(PY) -m scripts.services
 
-test: train
-	@mkdir -p var
+test: install-dev
+	$(call STAGE,"1/5 lint and types (ruff, mypy)")
+	@$(MAKE) --no-print-directory lint
+	$(call STAGE,"2/5 rasa data validate")
 	@$(MAKE) --no-print-directory validate
-	@$(MAKE) --no-print-directory browser
-	@$(PY) -m pytest
+	$(call STAGE,"3/5 unit tests")
+	@$(MAKE) --no-print-directory unit
+	$(call STAGE,"4/5 training")
+	@$(MAKE) --no-print-directory train
+	$(call STAGE,"5/5 end-to-end and browser tests")
+	@$(MAKE) --no-print-directory e2e
 
 browser:
 	@command -v chromium >/dev/null || (echo ">> installing Chromium for the widget test (Debian package)"; \
-		(apt-get update -qq && apt-get install -y -qq chromium) > /tmp/apt-chromium.log 2>&1 \
-		|| echo "   could not install chromium: the browser test will say why it is skipped")
+		mkdir -p var/log; (apt-get update -qq && apt-get install -y -qq chromium) > var/log/apt-chromium.log 2>&1 \
+		|| echo "   could not install chromium: the browser tests will say why they are skipped")
 
 bench: install
 	@$(PY) -m scripts.bench

@@ -2,6 +2,8 @@
 
 Every setting has a safe default for the embedded setup (SQLite next to the
 checkout, services on localhost), so `make run` works without configuration.
+Secrets have no default, except in the explicit development mode
+(JB_ENV=development), which `make run` sets and prints.
 """
 from __future__ import annotations
 
@@ -26,23 +28,26 @@ class Settings:
     session_secret: str
     retention_days: int
     log_level: str
+    development: bool
 
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     """Read the configuration once per process."""
     default_db = f"sqlite:///{REPO_ROOT / 'var' / 'knowledge.db'}"
+    development = os.environ.get("JB_ENV", "") == "development"
     return Settings(
         database_url=os.environ.get("DATABASE_URL", default_db),
         rasa_url=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
         rasa_token=os.environ.get("RASA_TOKEN", "dev-only-change-me"),
         web_port=int(os.environ.get("WEB_PORT", "8000")),
-        staff_users=_parse_users(os.environ.get("STAFF_USERS", "medewerker:medewerker")),
+        staff_users=_parse_users(os.environ.get("STAFF_USERS", "medewerker:medewerker" if development else "")),
         bot_public_url=os.environ.get("BOT_PUBLIC_URL", "http://localhost:5005"),
         staff_hours_path=Path(os.environ.get("STAFF_HOURS_PATH", CONTENT_DIR / "staff_hours.yaml")),
         session_secret=os.environ.get("SESSION_SECRET", "dev-only-session-secret"),
         retention_days=int(os.environ.get("RETENTION_DAYS", "30")),
         log_level=os.environ.get("LOG_LEVEL", "INFO"),
+        development=development,
     )
 
 

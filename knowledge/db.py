@@ -4,7 +4,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Any, Dict, Iterator, Optional
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
@@ -14,11 +14,21 @@ from knowledge.config import settings
 from knowledge.models import Base
 
 
-@lru_cache(maxsize=None)
 def engine(url: Optional[str] = None) -> Engine:
+    """The engine for URL, or for the configured database (read each time, so a
+    changed DATABASE_URL is followed)."""
+    return _engine(url or settings().database_url)
+
+
+def forget_engines() -> None:
+    """Drop every engine, as a new process would start without them."""
+    _engine.cache_clear()
+
+
+@lru_cache(maxsize=None)
+def _engine(url: str) -> Engine:
     """One engine per database URL; creates the SQLite folder and the tables."""
-    url = url or settings().database_url
-    kwargs = {"future": True, "pool_pre_ping": True}
+    kwargs: Dict[str, Any] = {"future": True, "pool_pre_ping": True}
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}

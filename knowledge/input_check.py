@@ -16,10 +16,25 @@ from knowledge.config import CONTENT_DIR
 from knowledge.language import fold
 
 MAX_CHARS = 2000  # longer messages are answered from their first MAX_CHARS characters
+# The channels cut every message to this length before the NLU pipeline, so no
+# input can stall spaCy or DIET; a little over MAX_CHARS, so "too long" is still seen.
+CHANNEL_MAX_CHARS = MAX_CHARS + 500
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _LETTERS_LATIN = re.compile(r"[a-zA-Z\u00c0-\u024f]")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _TAGS = re.compile(r"<[^>]{0,200}>")
+
+
+def normalise(text: object) -> str:
+    """What a channel passes on: a str, lone surrogates replaced, NFC, cut to CHANNEL_MAX_CHARS.
+
+    A lone surrogate (half an emoji, e.g. from a cut in the browser) cannot be
+    encoded as UTF-8 and would make every later step fail."""
+    if not isinstance(text, str):
+        return ""
+    text = _SURROGATE.sub("\ufffd", text[: CHANNEL_MAX_CHARS * 2])
+    return unicodedata.normalize("NFC", text)[:CHANNEL_MAX_CHARS]
 
 
 def clean(text: Optional[str]) -> str:

@@ -1,37 +1,70 @@
-"""Shared fixtures: a real SQLite database seeded from knowledge/content."""
+"""Fixtures: real SQLite databases seeded from knowledge/content, and the running stack.
+
+Isolation: `seeded_db` gives every test its own copy of a database seeded once
+per session, so no test sees what another one wrote. `content_db` is the
+seeded original, for module-scoped fixtures that only read.
+"""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List
 
 import pytest
 import yaml
 
-from scripts import services
-from scripts.train import model_path
-
 from knowledge.config import settings
+from scripts import services
+from tests.helpers import PORTS, start_stack
 
-_BASE = int(os.environ.get("E2E_PORT_BASE", "15000"))  # another base lets two runs share a machine
-PORTS = services.Ports(rasa=_BASE + 5, actions=_BASE + 55, web=_BASE + 3000)
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+# ../shared beside the checkout (CI has it too); JB_SHARED_DIR points elsewhere.
+SHARED = Path(os.environ.get("JB_SHARED_DIR", Path(__file__).resolve().parent.parent.parent / "shared"))
 
 
-def _use_database(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
+# Tests never read the developer's own settings (accounts, database, mode).
+for _name in ("STAFF_USERS", "JB_ENV", "DATABASE_URL"):
+    os.environ.pop(_name, None)
+
+
+def _use_database(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
     settings.cache_clear()
 
 
 @pytest.fixture(scope="session")
-def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh SQLite database with all content imported; DATABASE_URL points at it."""
+def _seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """All content imported once; tests get copies of this file."""
     from knowledge.content_io import import_content
+    from knowledge.db import engine
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'knowledge.db'}"
+    path = tmp_path_factory.mktemp("template") / "knowledge.db"
+    url = f"sqlite:///{path}"
+    import_content(url=url)
+    engine(url).dispose()
+    return path
+
+
+@pytest.fixture()
+def seeded_db(_seeded_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """This test's own seeded SQLite database; DATABASE_URL points at it."""
+    from knowledge.db import engine
+
+    path = tmp_path / "knowledge.db"
+    shutil.copyfile(_seeded_file, path)
+    url = f"sqlite:///{path}"
+    _use_database(monkeypatch, url)
+    yield url
+    engine(url).dispose()
+
+
+@pytest.fixture(scope="module")
+def content_db(_seeded_file: Path) -> Iterator[str]:
+    """The seeded database for module-scoped fixtures that only read it."""
+    url = f"sqlite:///{_seeded_file}"
     previous = os.environ.get("DATABASE_URL")
-    _use_database(url)
-    import_content()
+    os.environ["DATABASE_URL"] = url
+    settings.cache_clear()
     yield url
     if previous is None:
         os.environ.pop("DATABASE_URL", None)
@@ -44,25 +77,13 @@ def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def outline() -> Dict[str, Any]:
     path = SHARED / "knowledge-outline.yaml"
     if not path.exists():
-        pytest.skip(f"outline not found at {path}")
+        pytest.fail(f"outline not found at {path}: ../shared must sit beside the checkout (or set JB_SHARED_DIR)")
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
 def outline_slugs(outline: Dict[str, Any]) -> List[str]:
     return [item["slug"] for key, items in outline.items() if key != "lokaal" for item in items]
-
-
-def make_tracker(text: str, intent: str = "ask_question", slots: Optional[Dict[str, Any]] = None,
-                 metadata: Optional[Dict[str, Any]] = None,
-                 entities: Optional[List[Dict[str, Any]]] = None, **extra: Any):
-    from rasa_sdk import Tracker
-
-    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0},
-              "entities": entities or [], "metadata": metadata or {}, **extra}
-    return Tracker(sender_id="test-user", slots={"municipality": None, "article": None, **(slots or {})},
-                   latest_message=latest, events=[], paused=False, followup_action=None,
-                   active_loop={}, latest_action_name=None)
 
 
 @pytest.fixture(scope="session")
@@ -73,9 +94,6 @@ def stack_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("e2e") / "knowledge.db"
     import_content(url=f"sqlite:///{path}")
     return path
-
-
-STAFF = {"anna": "geheim1", "bob": "geheim2"}
 
 
 @pytest.fixture(scope="session")
@@ -90,15 +108,7 @@ def stack_hours(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def stack(stack_db: Path, stack_hours: Path) -> Iterator[services.Services]:
-    """Rasa server, action server and web app, started once for all e2e tests."""
-    model = model_path()
-    if not model.exists():
-        pytest.fail(f"no trained model at {model}: run `make test` (it trains first)")
-    running = services.start_all(PORTS, model, env={
-        "DATABASE_URL": f"sqlite:///{stack_db}",
-        "BOT_PUBLIC_URL": f"http://127.0.0.1:{PORTS.rasa}",
-        "RASA_URL": f"http://127.0.0.1:{PORTS.rasa}",
-        "STAFF_USERS": ",".join(f"{k}:{v}" for k, v in STAFF.items()),
-        "STAFF_HOURS_PATH": str(stack_hours)})
+    """Rasa server, action server and web app, started once for the e2e tests that share them."""
+    running = start_stack(PORTS, stack_db, stack_hours)
     yield running
     running.stop()

@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import ActionAnswer, ActionDefine, ActionSetMunicipality
-from tests.conftest import make_tracker
+from tests.helpers import make_tracker
 
 
 def run(action: Any, tracker: Any) -> tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
@@ -76,10 +76,24 @@ def test_without_local_version_the_answer_says_where_to_look(seeded_db: str) -> 
     assert "Zwolle" in messages[0]["text"] and "website" in messages[0]["text"]
 
 
-def test_weak_match_offers_topics_or_admits_it(seeded_db: str) -> None:
-    data = payload(run(ActionAnswer(), make_tracker("wat voor weer wordt het morgen"))[0])
-    assert data["kind"] in ("unknown", "choice")
-    assert data["kind"] == "unknown"
+def test_question_far_from_every_topic_is_admitted(seeded_db: str) -> None:
+    messages, _ = run(ActionAnswer(), make_tracker("wat voor weer wordt het morgen"))
+    assert payload(messages)["kind"] == "unknown"
+    assert messages[0]["text"].strip()
+
+
+def test_question_between_topics_offers_a_choice() -> None:
+    from knowledge import answers, retrieval
+    from knowledge.retrieval import Hit
+
+    low = (retrieval.CHOOSE_MIN + retrieval.TENTATIVE_MIN) / 2
+    hits = [Hit("advocaat", "Heb ik een advocaat nodig?", low),
+            Hit("juridisch-loket", "Waar krijg ik gratis juridisch advies?", low * 0.95)]
+    assert retrieval.decide(hits) == "choose"
+    assert retrieval.decide([Hit("advocaat", "x", retrieval.CHOOSE_MIN * 0.9)]) == "unknown"
+    answer = answers.choice_answer(hits)
+    assert answer.payload["kind"] == "choice"
+    assert [o["article"] for o in answer.payload["options"]] == ["advocaat", "juridisch-loket"]
 
 
 def test_chosen_topic_button(seeded_db: str) -> None:

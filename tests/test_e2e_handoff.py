@@ -11,8 +11,7 @@ from typing import Any, Dict, Optional
 import pytest
 
 from scripts import services
-from tests.conftest import PORTS, STAFF
-from tests.test_e2e import custom, say, texts
+from tests.helpers import PORTS, STAFF, custom, say, texts
 
 pytestmark = pytest.mark.e2e
 WEB = f"http://127.0.0.1:{PORTS.web}"

@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Iterator, List, Optional
 
 import pytest
 from fastapi.testclient import TestClient
 
 from knowledge import handoff
-from knowledge.db import engine, session_scope
+from knowledge.db import forget_engines, session_scope
 from knowledge.masking import mask
+from tests.helpers import STAFF_USERS, race_to_take
 
 AMS = dt.timezone(dt.timedelta(hours=1))  # November: CET
 
@@ -54,28 +54,6 @@ def test_queue_is_ordered_by_urgency_then_waiting_time(seeded_db: str) -> None:
     assert order == [ids[2], ids[1], ids[0], ids[3]]
 
 
-def race_to_take(public_id: str, attempts: int, url: Optional[str] = None) -> List[str]:
-    """Let ATTEMPTS staff members take one ticket at the same moment."""
-    results: List[str] = []
-    barrier = threading.Barrier(attempts)
-
-    def attempt(name: str) -> None:
-        barrier.wait()
-        try:
-            with session_scope(url) as session:
-                handoff.take(session, public_id, name)
-            results.append(name)
-        except handoff.TicketUnavailable:
-            results.append("refused")
-
-    threads = [threading.Thread(target=attempt, args=(f"staff{i}",)) for i in range(attempts)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
-
-
 def test_two_staff_members_cannot_take_the_same_ticket(seeded_db: str) -> None:
     with session_scope() as session:
         public_id = handoff.create_ticket(session, "conv-race", [], "acute", None).public_id
@@ -90,7 +68,7 @@ def test_ticket_survives_a_restart(seeded_db: str) -> None:
         ticket = handoff.create_ticket(session, "conv-restart", [handoff.Line("parent", "hallo")], None, None)
         handoff.add_message(session, ticket, "parent", "ik wacht nog")
         public_id = ticket.public_id
-    engine.cache_clear()  # a new process would build a new engine
+    forget_engines()  # a new process builds new engines
     with session_scope() as session:
         again = handoff.get(session, public_id)
         assert [m.text for m in again.messages] == ["hallo", "ik wacht nog"]
@@ -111,7 +89,7 @@ def client(seeded_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     from knowledge.config import settings
     from knowledge.webapp.app import create_app
 
-    monkeypatch.setenv("STAFF_USERS", "anna:geheim1,bob:geheim2")
+    monkeypatch.setenv("STAFF_USERS", STAFF_USERS)
     monkeypatch.setenv("RASA_URL", "http://127.0.0.1:9")  # nothing listens: resume must fail softly
     settings.cache_clear()
     with TestClient(create_app()) as c:

@@ -12,14 +12,14 @@ from knowledge import answers, handoff
 from knowledge.content_io import import_content
 from knowledge.db import engine, session_scope
 from knowledge.retrieval import Retriever
-from tests.test_handoff import race_to_take
+from tests.helpers import race_to_take
 
 PG = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def pg_url() -> Iterator[str]:
-    """A fresh schema in the test database, dropped afterwards."""
+    """A fresh schema in the test database for each test, dropped afterwards."""
     schema = f"kb_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG, future=True)
     try:

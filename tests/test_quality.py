@@ -18,7 +18,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(scope="module")
-def index(seeded_db: str) -> Index:
+def index(content_db: str) -> Index:
     with session_scope() as session:
         return Index([d for d in docs_from_db(session) if d.slug != "gezinscoach"])
 

@@ -16,6 +16,7 @@ if str(ROOT) not in sys.path:
 
 from knowledge import safety  # noqa: E402
 from knowledge.safety import LEVELS, SafetySignal, detect, load_patterns  # noqa: E402
+from knowledge.safety_model import default_model  # noqa: E402
 
 DEV_SET = ROOT / "knowledge" / "content" / "safety_examples" / "written-1.tsv"
 
@@ -68,44 +69,63 @@ def test_report_counts_a_higher_level_as_found(tmp_path):
 
 # ------------------------------------------------------------------ key examples
 
+# Written for this test, not taken from the training files (a test below checks
+# that): they test what the detector generalises to, not what it memorised.
 KEY_EXAMPLES = {
     "acute": [
-        "hij slaat haar nu",
-        "hij staat voor de deur met een mes",
-        "help hij maakt ons dood",
-        "ik ben bang dat hij vannacht terugkomt en ons iets aandoet",
-        "help",
-        "papa doet mama nu pijn",
+        "hij heeft net de deur ingetrapt en schreeuwt dat hij me gaat vermoorden",
+        "kom snel hij slaat mijn zoon op dit moment",
+        "mijn ex staat beneden met een mes te wachten",
+        "hij heeft een pistool op tafel gelegd en zegt dat we vannacht niet overleven",
+        "papa slaat mama nu heel hard, ik ben bang",
+        "hij knijpt mijn keel dicht als ik iets zeg, hij is nu thuis",
     ],
     "suicide": [
-        "ik wil niet meer leven",
-        "ik zie het niet meer zitten",
-        "wil er een eind aan maken",
-        "mijn dochter snijdt zichzelf",
-        "ik wil dood",
-        "zelfmoord",
-        "pillen innemen",
-        "zelfmord",
-        "ik wil nie meer leve",
-        "waar kan mijn kind terecht bij zelfmoordgedachten?",
+        "ik wil er gewoon niet meer zijn",
+        "mijn kinderen zijn vast beter af als ik er niet meer ben",
+        "ik heb pillen gespaard om er een einde aan te maken",
+        "mijn dochter van 15 zegt dat ze zichzelf wil doden",
+        "ik heb een afscheidsbrief geschreven voor mijn kinderen",
+        "ik snij mezelf weer sinds ze de kinderen hebben weggehaald",
+        "ik wil zelfmoord plegen",
+        "ik zie geen reden meer om te leven",
     ],
     "disclosure": [
-        "mijn man slaat mij",
-        "mijn ex mishandelt de kinderen",
-        "mijn stiefvader zit aan me",
-        "mama slaat mij elke dag",
-        "we krijgen geen eten",
-        "hij dreigt steeds",
-        "mijn dochter vertelde dat haar vader haar slaat",
+        "mijn partner slaat me al jaren maar niemand weet het",
+        "mijn oom heeft vroeger aan mij gezeten",
+        "mijn moeder schopt me als ze dronken is",
+        "de kinderen krijgen thuis vaak klappen van hun vader",
+        "mijn zoontje zei dat de oppas hem pijn doet",
+        "mijn vriend dreigt me iets aan te doen als ik wegga",
     ],
     "distress": [
-        "ik kan niet meer",
-        "ik ben helemaal kapot",
-        "ik word gek van alles",
-        "ik huil de hele dag",
-        "ik ben radeloos",
+        "ik weet echt niet meer hoe ik dit volhoud",
+        "ik ben zo wanhopig, ik slaap al weken niet",
+        "ik zit alleen nog maar te huilen",
+        "ik ben op, helemaal op",
     ],
 }
+
+
+def _training_texts() -> set:
+    """Every message the safety layers learn from, folded for comparison."""
+    texts = set()
+    for path in (ROOT / "knowledge" / "content" / "safety_examples").glob("*.tsv"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "\t" in line:
+                texts.add(line.split("\t", 1)[1].strip().lower())
+    for path in (ROOT / "data" / "nlu").glob("*.yml"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip().startswith("- "):
+                texts.add(line.strip()[2:].strip().strip('"').lower())
+    return texts
+
+
+def test_key_examples_and_look_alikes_are_not_training_data():
+    seen = _training_texts()
+    assert len(seen) > 300
+    ours = [t for ts in KEY_EXAMPLES.values() for t in ts] + LOOK_ALIKES
+    assert [t for t in ours if t.lower() in seen] == []
 
 
 @pytest.mark.parametrize("level,text", [(lvl, t) for lvl, texts in KEY_EXAMPLES.items() for t in texts])
@@ -121,25 +141,21 @@ def test_nu_as_a_new_clause_is_not_right_now():
 
 
 LOOK_ALIKES = [
-    "wat doet Veilig Thuis bij huiselijk geweld?",
-    "hoe meld ik kindermishandeling",
-    "wat gebeurt er na een melding over mishandeling",
-    "wat is een huisverbod",
-    "in de melding staat dat ik mijn kind zou slaan",
-    "ze zeggen dat ik mijn kind verwaarloos",
-    "ze hebben mijn kind weggehaald",
-    "mijn kind is boos",
-    "ik ben het niet eens met het rapport",
-    "mijn man is niet gewelddadig",
-    "er is bij ons geen geweld",
-    "wat is zelfmoordpreventie",
-    "ik kan niet meer inloggen op de website",
-    "ik lach me dood",
-    "mijn telefoon is kapot",
-    "hij stond gisteren voor de deur met bloemen",
-    "help, hoe vul ik dit formulier in",
-    "de gi dreigt met een uithuisplaatsing als ik niet meewerk",
-    "mijn kind moet elke dag zijn adhd pillen innemen",
+    "wat gebeurt er bij Veilig Thuis als iemand geweld meldt",
+    "hoe werkt een huisverbod precies",
+    "de melder zegt dat ik mijn dochter sla maar dat is niet waar",
+    "de jeugdbeschermer heeft mijn zoon vandaag uit huis geplaatst",
+    "ik ben het oneens met het verslag van de raad",
+    "bij ons thuis wordt niemand geslagen",
+    "waar vind ik informatie over zelfmoordpreventie voor een spreekbeurt",
+    "ik krijg de app niet aan de praat",
+    "ik ben doodmoe van al die afspraken",
+    "mijn scherm is kapot",
+    "de rechter heeft een spoedmachtiging gegeven, wat betekent dat",
+    "help me even met deze brief van de GI",
+    "de gezinsvoogd dreigt met de rechter als we niet meewerken",
+    "mijn zoon slikt medicijnen voor zijn adhd",
+    "we willen met de grootouders een plan maken voor de kinderen",
 ]
 
 
@@ -186,6 +202,10 @@ BAD_INPUTS = [
 
 @pytest.mark.parametrize("text", BAD_INPUTS)
 def test_bad_input_never_raises(text):
+    # Each layer is called directly: detect() catches what a layer raises, so
+    # only this shows that neither layer breaks on bad input.
+    assert all(level in LEVELS for level, _ in safety.rules_fired(text))
+    assert default_model().level(text) in LEVELS + (None,)
     signal = detect(text)
     assert isinstance(signal, SafetySignal)
     assert signal.level in LEVELS + (None,)
@@ -196,10 +216,12 @@ def test_random_strings_never_raise():
     alphabet = "abcdefghijklmnopqrstuvwxyz .,!?'-\n\té€🔪<>&;|*@~()0123456789"
     for _ in range(300):
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 400)))
-        assert isinstance(detect(text), SafetySignal)
+        safety.rules_fired(text)
+        default_model().level(text)
     for _ in range(50):
         text = "".join(chr(rnd.randrange(1, 0x10FFFF)) for _ in range(rnd.randrange(0, 200)))
-        assert isinstance(detect(text), SafetySignal)
+        safety.rules_fired(text)
+        default_model().level(text)
 
 
 @pytest.mark.parametrize("value", [None, 42, b"hij slaat me", ["help"], object()])

@@ -30,6 +30,7 @@ def test_fallback_is_announced_loudly(capsys: pytest.CaptureFixture, monkeypatch
     assert "FALLBACK" in capsys.readouterr().err
 
 
+@pytest.mark.trained
 def test_trained_model_records_its_pipeline() -> None:
     model = model_path()
     if not model.exists():
@@ -40,6 +41,7 @@ def test_trained_model_records_its_pipeline() -> None:
     assert recorded == spacy_pipeline.read_identity()
 
 
+@pytest.mark.trained
 def test_model_refuses_a_different_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from rasa.engine.storage.local_model_storage import LocalModelStorage
 

@@ -6,15 +6,36 @@ from typing import Iterator, List
 import pytest
 from fastapi.testclient import TestClient
 
-STAFF = ("medewerker", "medewerker")
+from knowledge.config import settings
+from tests.helpers import STAFF as ACCOUNTS
+from tests.helpers import STAFF_USERS
+
+STAFF = ("anna", ACCOUNTS["anna"])
 
 
-@pytest.fixture(scope="module")
-def client(seeded_db: str) -> Iterator[TestClient]:
+@pytest.fixture()
+def client(seeded_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    """The web app on this test's own database, with test-only staff accounts."""
     from knowledge.webapp.app import create_app
 
+    monkeypatch.setenv("STAFF_USERS", STAFF_USERS)
+    settings.cache_clear()
     with TestClient(create_app()) as c:
         yield c
+    settings.cache_clear()
+
+
+def test_no_default_account_outside_development_mode(seeded_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from knowledge.webapp.app import create_app
+
+    settings.cache_clear()
+    assert settings().staff_users == {}
+    with TestClient(create_app()) as c:
+        for user, password in [("medewerker", "medewerker"), ("admin", "admin"), ("", "")]:
+            assert c.get("/editor", auth=(user, password)).status_code == 401
+    monkeypatch.setenv("JB_ENV", "development")
+    settings.cache_clear()
+    assert settings().staff_users == {"medewerker": "medewerker"}
 
 
 def test_health(client: TestClient) -> None:
@@ -74,7 +95,7 @@ NEW_ARTICLE = {
     "example_questions": ["wat doet een gezinscoach", "krijgen wij een gezinscoach",
                           "wat is een gezinscoach eigenlijk"],
     "sources": [{"title": "NJi – Wat doet een wijkteam", "url": "https://www.nji.nl/wijkteams/wat-doet-een-wijkteam"}],
-    "last_checked": "2026-11-23",
+    "last_checked": None,
     "review": {"status": "te-controleren", "note": "test"},
 }
 
@@ -82,7 +103,7 @@ NEW_ARTICLE = {
 def test_editing_needs_login(client: TestClient) -> None:
     assert client.put("/api/v1/articles/gezinscoach", json=NEW_ARTICLE).status_code == 401
     assert client.put("/api/v1/articles/gezinscoach", json=NEW_ARTICLE,
-                      auth=("medewerker", "fout")).status_code == 401
+                      auth=("anna", "fout")).status_code == 401
 
 
 def test_incomplete_article_is_refused_in_dutch(client: TestClient) -> None:
@@ -102,7 +123,7 @@ def test_editor_can_add_a_local_version(client: TestClient) -> None:
     local = {"article": "wijkteam", "municipalities": ["Zwolle"], "mode": "append",
              "short_answer": "In Zwolle heet het wijkteam het sociaal wijkteam. Je vindt het op de site van de gemeente.",
              "sources": [{"title": "Gemeente Zwolle", "url": "https://www.zwolle.nl"}],
-             "last_checked": "2026-11-23", "review": {"status": "te-controleren", "note": "test"}}
+             "last_checked": None, "review": {"status": "te-controleren", "note": "test"}}
     assert client.put("/api/v1/local/zwolle-wijkteam", json=local).status_code == 401
     saved = client.put("/api/v1/local/zwolle-wijkteam", json=local, auth=STAFF)
     assert saved.status_code == 200 and saved.json()["warnings"] == []

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import PORTS
+from tests.helpers import PORTS, STAFF, custom, say
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -58,7 +58,6 @@ def test_widget_hands_over_to_staff_and_back(page) -> None:
     import json
     import urllib.request
 
-    from tests.conftest import STAFF
 
     def staff(path: str, body=None):
         auth = base64.b64encode(f"anna:{STAFF['anna']}".encode()).decode()
@@ -102,8 +101,6 @@ def test_widget_hands_over_to_staff_and_back(page) -> None:
 def test_staff_console_takes_a_ticket_and_replies(page) -> None:
     import uuid
 
-    from tests.conftest import STAFF
-    from tests.test_e2e import custom, say
 
     sender = uuid.uuid4().hex
     say("ik woon in Almere", sender)
@@ -126,8 +123,6 @@ def test_staff_console_takes_a_ticket_and_replies(page) -> None:
 def test_editor_adds_an_article_the_bot_answers_at_once(page) -> None:
     import uuid
 
-    from tests.conftest import STAFF
-    from tests.test_e2e import custom, say
 
     context = page.context.browser.new_context(http_credentials={"username": "anna", "password": STAFF["anna"]})
     editor = context.new_page()

@@ -22,6 +22,8 @@ from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput as RasaSocketIOOutput
 from sanic import Blueprint
 
+from knowledge.input_check import normalise
+
 
 class SocketIOOutput(RasaSocketIOOutput):
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],
@@ -59,9 +61,14 @@ class SocketIOInput(RasaSocketIOInput):
                 return  # Rasa ignores a message without a session id too
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
-                metadata = json.loads(metadata)
+                try:
+                    metadata = json.loads(metadata)
+                except ValueError:
+                    metadata = {}
+            if not isinstance(metadata, dict):
+                metadata = {}
             await on_new_message(UserMessage(
-                data.get("message", ""), SocketIOOutput(sio, self.bot_message_evt), sender_id,
+                normalise(data.get("message", "")), SocketIOOutput(sio, self.bot_message_evt), sender_id,
                 input_channel=self.name(), metadata=metadata))
 
         return blueprint
