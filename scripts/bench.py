@@ -21,7 +21,8 @@ from knowledge.db import session_scope
 from knowledge.municipalities import find_municipality
 from knowledge.retrieval import Index, docs_from_db
 from knowledge.safety import detect
-from knowledge.safety_model import EXAMPLES_DIR, read_labelled
+from knowledge.safety import read_labelled
+from knowledge.safety.model import EXAMPLES_DIR
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
@@ -47,7 +48,7 @@ def main() -> None:
     url = f"sqlite:///{tempfile.mkdtemp()}/measure.db"
     import_content(url=url)
     questions = [c["q"] for c in yaml.safe_load((DATA / "retrieval_holdout.yaml").read_text())]
-    messages = [text for _label, text in read_labelled(EXAMPLES_DIR / "written-1.tsv")]
+    messages = [row.text for row in read_labelled(EXAMPLES_DIR / "written-1.tsv")[0]]
     with session_scope(url) as session:
         docs = docs_from_db(session)
     builds = []

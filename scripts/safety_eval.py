@@ -13,7 +13,7 @@ acute and suicide recall 100%, disclosure recall >= 95%, false alarms on
 
 ``--fuzzy-check WORDLIST`` lists real words that the typo matching would
 rewrite into a pattern word; review them and add the wrong ones to
-``never_fuzzy`` in knowledge/safety_patterns.yaml.
+``never_fuzzy`` in knowledge/content/safety_patterns.yaml.
 """
 from __future__ import annotations
 
@@ -30,9 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from knowledge.safety import LEVELS, SafetySignal, detect, load_patterns  # noqa: E402
+from knowledge.safety import LABELS, LEVELS, SafetySignal, detect, load_patterns, read_labelled  # noqa: E402
 
-LABELS = LEVELS + ("none",)
 TARGETS = {"acute": 1.0, "suicide": 1.0, "disclosure": 0.95}
 MAX_FALSE_ALARM_RATE = 0.05
 
@@ -87,17 +86,8 @@ class Report:
 
 def read_tsv(path: Path) -> Tuple[List[Tuple[str, str]], int]:
     """(label, text) pairs and the number of malformed lines skipped."""
-    rows, skipped = [], 0
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        label, sep, text = line.partition("\t")
-        label = label.strip().lower()
-        if not sep or label not in LABELS or not text.strip():
-            skipped += 1
-            continue
-        rows.append((label, text))
-    return rows, skipped
+    rows, skipped = read_labelled(path)
+    return [(row.label, row.text) for row in rows], skipped
 
 
 def evaluate(path: Path, detector: Callable[[str], SafetySignal] = detect) -> Report:
@@ -181,7 +171,7 @@ def fuzzy_check(wordlist: Path) -> List[Tuple[str, str]]:
     Inflections of a pattern word ("vrouwen" -> "vrouw") are left out: those
     matches are wanted.  The rest are candidates for ``never_fuzzy``.
     """
-    ps = load_patterns()
+    ps = load_patterns().normaliser
     found = {}
     for line in Path(wordlist).read_text(encoding="utf-8", errors="ignore").splitlines():
         word = unicodedata.normalize("NFKD", line.strip().lower())

@@ -11,17 +11,12 @@ from collections import Counter
 from pathlib import Path
 from typing import List, Optional, Tuple
 
-from knowledge.safety import LEVELS
+from knowledge.safety import LEVELS, read_labelled
 from scripts.train import model_path
 
 
 def read(path: Path) -> List[Tuple[str, str]]:
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if "\t" in line:
-            label, text = line.split("\t", 1)
-            rows.append((label.strip(), text))
-    return rows
+    return [(row.label, row.text) for row in read_labelled(path)[0]]
 
 
 def found(expected: str, got: Optional[str]) -> bool:

@@ -11,8 +11,7 @@ import yaml
 from knowledge.evaluation import evaluate
 from knowledge.retrieval import Index, docs_from_db
 from knowledge.db import session_scope
-from knowledge.safety import LEVELS, detect
-from knowledge.safety_model import read_labelled
+from knowledge.safety import LEVELS, detect, read_labelled
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -38,7 +37,7 @@ def test_retrieval_on_held_out_questions(index: Index, name: str, helpful_min: f
 
 
 def test_safety_on_held_out_messages() -> None:
-    rows = read_labelled(DATA / "safety_holdout.tsv")
+    rows = [(row.label, row.text) for row in read_labelled(DATA / "safety_holdout.tsv")[0]]
     found = {level: 0 for level in LEVELS}
     total = {level: 0 for level in LEVELS}
     alarms = nones = 0

@@ -1,4 +1,4 @@
-"""Tests for the safety-signal detector (knowledge/safety.py)."""
+"""Tests for the safety-signal detector (knowledge/safety/)."""
 from __future__ import annotations
 
 import importlib.util
@@ -16,7 +16,7 @@ if str(ROOT) not in sys.path:
 
 from knowledge import safety  # noqa: E402
 from knowledge.safety import LEVELS, SafetySignal, detect, load_patterns  # noqa: E402
-from knowledge.safety_model import default_model  # noqa: E402
+from knowledge.safety.model import default_model  # noqa: E402
 
 DEV_SET = ROOT / "knowledge" / "content" / "safety_examples" / "written-1.tsv"
 

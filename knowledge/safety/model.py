@@ -1,12 +1,12 @@
 """The trained layer of the safety detector.
 
-The pattern rules (knowledge/safety.py) are precise but only catch phrasings
+The pattern rules (rules.py) are precise but only catch phrasings
 someone wrote down. This layer generalises from labelled example messages:
 logistic regression over character n-grams (robust to typos and chat spelling)
 and word uni- and bigrams of the same normalised text. It is fitted in about a
 second when first used, from reviewable files:
 
-- content/safety_examples/*.tsv: `level<TAB>message`, levels as in safety.py
+- content/safety_examples/*.tsv: `level<TAB>message`, levels as in levels.py
   plus `none` for look-alikes (questions about violence, accusations, idioms);
 - the example questions of the articles, as ordinary questions (`none`),
   except those of the articles about danger and helplines.
@@ -28,6 +28,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
 from knowledge.config import CONTENT_DIR
+from knowledge.safety.levels import LEVELS, read_labelled
+from knowledge.safety.rules import normalise
 
 EXAMPLES_DIR = CONTENT_DIR / "safety_examples"
 # Articles whose example questions may read like signals; not used as `none`.
@@ -37,23 +39,12 @@ NOT_NEGATIVE = frozenset({"acuut-gevaar", "zelfmoordgedachten", "kindertelefoon"
 # look-alike messages under about 3% (acute 1.9%, suicide 2.7%, disclosure 1.7%,
 # distress 0.4%) while the patterns cover what the model misses.
 THRESHOLDS = {"acute": 0.30, "suicide": 0.40, "disclosure": 0.70, "distress": 0.80}
-LEVEL_ORDER = ("acute", "suicide", "disclosure", "distress")
-
-
-def read_labelled(path: Path) -> List[Tuple[str, str]]:
-    """(label, message) pairs from a `label<TAB>message` file."""
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if "\t" in line and not line.startswith("#"):
-            label, text = line.split("\t", 1)
-            rows.append((label.strip(), text))
-    return rows
 
 
 def training_examples(content_dir: Path = CONTENT_DIR) -> List[Tuple[str, str]]:
     rows: List[Tuple[str, str]] = []
     for path in sorted((content_dir / "safety_examples").glob("*.tsv")):
-        rows += read_labelled(path)
+        rows += [(row.label, row.text) for row in read_labelled(path)[0]]
     for path in sorted((content_dir / "articles").glob("*.yaml")):
         article = yaml.safe_load(path.read_text(encoding="utf-8"))
         if article["slug"] not in NOT_NEGATIVE:
@@ -82,7 +73,7 @@ class SafetyModel:
         """The most serious level whose probability reaches its threshold."""
         thresholds = thresholds or THRESHOLDS
         probabilities = self.probabilities(text)
-        for level in LEVEL_ORDER:
+        for level in LEVELS:
             if probabilities.get(level, 0.0) >= thresholds[level]:
                 return level
         return None
@@ -90,6 +81,4 @@ class SafetyModel:
 
 @lru_cache(maxsize=1)
 def default_model() -> SafetyModel:
-    from knowledge.safety import normalise
-
     return SafetyModel(training_examples(), normalise)
