@@ -60,9 +60,10 @@ validate: install
 	@mkdir -p var/log
 	@$(PY) -m rasa data validate --domain bot/domain.yml --data data --config bot/config.yml > var/log/validate.log 2>&1 \
 		|| (cat var/log/validate.log; exit 1)
-	@grep -h "UserWarning" var/log/validate.log | grep -vE "'(ask_article|input_[a-z_]+|utter_cannot_look_up)'" || true
-	@echo ">> rasa data validate: ok (ask_article and input_* have no training examples on purpose:"
-	@echo "   button payloads and the InputGuard component set them; the REST channel sends utter_cannot_look_up)"
+	@grep -h "UserWarning" var/log/validate.log | grep -vE "'(ask_article|input_[a-z_]+|safety_check_failed|utter_cannot_look_up)'" || true
+	@echo ">> rasa data validate: ok (ask_article, input_* and safety_check_failed have no training examples"
+	@echo "   on purpose: button payloads and the InputGuard and SafetyDetector components set them;"
+	@echo "   the REST channel sends utter_cannot_look_up)"
 
 lint: install-dev
 	@$(VENV)/bin/ruff check knowledge actions bot scripts tests

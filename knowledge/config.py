@@ -22,6 +22,8 @@ class Settings:
     rasa_url: str
     rasa_token: str
     web_port: int
+    rasa_port: int
+    actions_port: int
     staff_users: dict
     bot_public_url: str
     staff_hours_path: Path
@@ -41,6 +43,8 @@ def settings() -> Settings:
         rasa_url=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
         rasa_token=os.environ.get("RASA_TOKEN", "dev-only-change-me"),
         web_port=int(os.environ.get("WEB_PORT", "8000")),
+        rasa_port=int(os.environ.get("RASA_PORT", "5005")),
+        actions_port=int(os.environ.get("ACTIONS_PORT", "5055")),
         staff_users=_parse_users(os.environ.get("STAFF_USERS", "medewerker:medewerker" if development else "")),
         bot_public_url=os.environ.get("BOT_PUBLIC_URL", "http://localhost:5005"),
         staff_hours_path=Path(os.environ.get("STAFF_HOURS_PATH", CONTENT_DIR / "staff_hours.yaml")),

@@ -18,13 +18,15 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 from knowledge.config import settings
 from scripts.train import model_path
 
 ROOT = Path(__file__).resolve().parent.parent
 LOGS = ROOT / "var" / "log"
+RESTART_WINDOW = 10.0  # seconds
+BACKOFF = 5.0  # seconds
 
 
 @dataclass(frozen=True)
@@ -89,10 +91,11 @@ def _endpoints_file(ports: Ports) -> Path:
     return path
 
 
-def _spawn(name: str, command: List[str], ready_url: str, env: Dict[str, str]) -> Service:
+def _spawn(name: str, port: int, command: List[str], ready_url: str, env: Dict[str, str]) -> Service:
+    """Start one service; its output is appended to var/log/NAME-PORT.log (a restart keeps the crash)."""
     LOGS.mkdir(parents=True, exist_ok=True)
-    log = LOGS / f"{name}.log"
-    handle = log.open("w")
+    log = LOGS / f"{name}-{port}.log"
+    handle = log.open("a")
     process = subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
                                env=env, start_new_session=True)
     return Service(name, process, ready_url, log, env)
@@ -133,7 +136,7 @@ def wait_ready(services: List[Service], timeout: float = 240) -> None:
         for service in list(pending):
             if not service.alive():
                 raise RuntimeError(f"{service.name} stopped while starting; see {service.log}:\n"
-                                   + service.log.read_text()[-3000:])
+                                   + service.log.read_text(errors="replace")[-3000:])
             if answers(service.ready_url):
                 pending.remove(service)
         if pending and time.monotonic() > deadline:
@@ -148,7 +151,7 @@ def start(names: List[str], ports: Ports = Ports(), model: Optional[Path] = None
     full_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT),
                 "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
     cmds, urls = commands(ports, model), ready_urls(ports)
-    started = [_spawn(n, cmds[n], urls[n], full_env) for n in names]
+    started = [_spawn(n, getattr(ports, n), cmds[n], urls[n], full_env) for n in names]
     try:
         wait_ready(started)
     except Exception:
@@ -163,19 +166,44 @@ def start_all(ports: Ports = Ports(), model: Optional[Path] = None,
     return Services(ports, start(["actions", "web", "rasa"], ports, model, env))
 
 
+def supervise(services: Services, stopping: Callable[[], bool], poll: float = 1.0) -> None:
+    """Restart a service that died, until STOPPING() says so; the others keep running.
+
+    Safety replies live in the Rasa server, so a dead action server or web app
+    must never take Rasa down with it. A service that dies again within
+    RESTART_WINDOW seconds waits BACKOFF seconds before its next start."""
+    last_start: Dict[str, float] = {s.name: time.monotonic() for s in services.items}
+    while not stopping():
+        for service in list(services.items):
+            if service.alive() or stopping():
+                continue
+            code = service.process.poll()
+            if time.monotonic() - last_start[service.name] < RESTART_WINDOW:
+                time.sleep(BACKOFF)
+            print(f"!! {service.name} stopped (exit {code}); restarting it (log: {service.log})", flush=True)
+            try:
+                services.restart(service.name)
+                print(f">> {service.name} is back", flush=True)
+            except Exception as exc:  # noqa: BLE001 - keep supervising the others; try again next round
+                print(f"!! {service.name} did not come back ({type(exc).__name__}); trying again", flush=True)
+            last_start[service.name] = time.monotonic()
+        time.sleep(poll)
+
+
 def main() -> None:
     if not model_path().exists():
         raise SystemExit("No trained model for the current inputs: run `make run`.")
     print(">> starting action server, web app and Rasa server (loading the model takes a minute)",
           flush=True)
-    services = start_all()
+    config = settings()
+    services = start_all(Ports(rasa=config.rasa_port, actions=config.actions_port, web=config.web_port))
     ports = services.ports
     print(f"""
 >> all services are up (logs in var/log/):
    Rasa server     http://localhost:{ports.rasa}   (REST: /webhooks/rest/webhook, socket.io)
    action server   http://localhost:{ports.actions}
    web app         http://localhost:{ports.web}    (chat demo: /, API docs: /docs)
-   Press Ctrl-C to stop.""", flush=True)
+   A service that stops is restarted. Press Ctrl-C to stop.""", flush=True)
     stopping = False
 
     def _stop(*_args: object) -> None:
@@ -184,12 +212,7 @@ def main() -> None:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    while not stopping:
-        dead = [s.name for s in services.items if not s.alive()]
-        if dead:
-            print(f"!! {', '.join(dead)} stopped; see var/log/. Stopping the others.", flush=True)
-            break
-        time.sleep(1)
+    supervise(services, lambda: stopping)
     services.stop()
     print(">> all services stopped", flush=True)
 

@@ -24,6 +24,7 @@ from bot.components.intent_override import set_intent
 from knowledge.safety import LEVELS, detect
 
 PREFIX = "safety_"
+CHECK_FAILED = "safety_check_failed"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -68,6 +69,9 @@ class SafetyDetector(GraphComponent):
             if level:
                 set_intent(message, PREFIX + level)
                 message.set("safety", {"level": level, "rules": rules}, add_to_output=True)
+            elif signal.failed:  # a broken detector must not read as "no danger"
+                set_intent(message, CHECK_FAILED)
+                message.set("safety", {"level": None, "rules": ["detector-failed"]}, add_to_output=True)
             elif str((message.get(INTENT) or {}).get("name", "")).startswith(PREFIX):
                 self._demote(message)
         return messages
