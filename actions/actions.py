@@ -27,7 +27,7 @@ def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker,
             answer = answers.article_answer(session, slug, place)
         else:
             result = RETRIEVER.search(session, question_text(tracker))
-            if result.decision == "answer":
+            if result.decision == "answer" and result.best is not None:
                 answer = answers.article_answer(session, result.best.slug, place)
             elif result.decision == "tentative":
                 answer = answers.tentative_answer(session, result.hits, place)

@@ -9,8 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge.answers import Answer
 from knowledge.input_check import MAX_CHARS, clean
-from knowledge.municipalities import (canonical_municipality, find_municipality,
-                                      text_without_place)
+from knowledge.municipalities import canonical_municipality, find_municipality, text_without_place
 
 
 def user_text(tracker: Tracker) -> str:

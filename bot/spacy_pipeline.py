@@ -16,7 +16,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Dict
+from typing import Any, Dict
 
 import spacy
 
@@ -36,7 +36,7 @@ def preferred_available() -> bool:
 def current_identity() -> Dict[str, str]:
     """What PIPELINE_DIR would hold on this machine right now."""
     if preferred_available():
-        meta = spacy.info(PREFERRED)
+        meta: Any = spacy.info(PREFERRED)
         return {"pipeline": PREFERRED, "version": str(meta.get("version", "?")),
                 "spacy": spacy.about.__version__}
     return {"pipeline": FALLBACK, "version": "spacy-lookups-data",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -16,7 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base, relationship
 
-Base = declarative_base()
+# Any: SQLAlchemy 1.4 without its mypy plugin cannot type the declarative base.
+Base: Any = declarative_base()
 
 
 def utcnow() -> dt.datetime:

@@ -190,7 +190,7 @@ class _Classifier:
 
     def probabilities(self, query: str) -> Dict[str, float]:
         row = self.model.predict_proba(self.features.transform([query]))[0]
-        return dict(zip(self.model.classes_, row))
+        return dict(zip(self.model.classes_, row, strict=True))
 
 
 def _first_sentences(text: str) -> List[str]:

@@ -20,8 +20,7 @@ from knowledge.content_io import import_content
 from knowledge.db import session_scope
 from knowledge.municipalities import find_municipality
 from knowledge.retrieval import Index, docs_from_db
-from knowledge.safety import detect
-from knowledge.safety import read_labelled
+from knowledge.safety import detect, read_labelled
 from knowledge.safety.model import EXAMPLES_DIR
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"

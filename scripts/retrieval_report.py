@@ -16,7 +16,7 @@ import yaml
 
 from knowledge.content_io import import_content
 from knowledge.db import session_scope
-from knowledge.evaluation import evaluate, folds
+from knowledge.evaluation import RetrievalScore, evaluate, folds
 from knowledge.retrieval import (
     ANSWER_MARGIN,
     ANSWER_MIN,
@@ -29,7 +29,7 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 HOLDOUTS = [DATA / "retrieval_holdout.yaml", DATA / "retrieval_holdout2.yaml"]
 
 
-def show(title: str, score, mistakes: bool) -> None:
+def show(title: str, score: RetrievalScore, mistakes: bool) -> None:
     print(f"\n== {title}")
     print("\n".join(score.lines()))
     if mistakes:

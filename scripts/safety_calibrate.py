@@ -48,8 +48,8 @@ def main() -> None:
         nones = [r for r in rows if r[0] == "none"]
         print(f"\n{level}: {len(signals)} messages, {len(nones)} none")
         for minimum in CANDIDATES:
-            def fires(r: Assessed, m: float = minimum) -> bool:
-                return r[1].get(level, 0.0) >= THRESHOLDS[level] and r[2].get(level, 0.0) >= m
+            def fires(r: Assessed, m: float = minimum, lv: str = level) -> bool:
+                return r[1].get(lv, 0.0) >= THRESHOLDS[lv] and r[2].get(lv, 0.0) >= m
             found = sum(fires(r) for r in signals)
             alarms = sum(fires(r) for r in nones)
             print(f"  support >= {minimum:.2f}: model finds {found}/{len(signals)} "

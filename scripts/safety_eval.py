@@ -149,7 +149,8 @@ def format_report(report: Report) -> str:
     return "\n".join(lines)
 
 
-INFLECTION_ENDINGS = ("", "e", "n", "en", "s", "t", "d", "de", "te", "den", "ten", "st", "r", "er", "je", "jes", "tje", "tjes")
+INFLECTION_ENDINGS = ("", "e", "n", "en", "s", "t", "d", "de", "te", "den", "ten", "st", "r", "er",
+                      "je", "jes", "tje", "tjes")
 
 
 def _inflection(a: str, b: str) -> bool:

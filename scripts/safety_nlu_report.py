@@ -42,7 +42,9 @@ async def main(files: List[str]) -> None:
     agent = Agent.load(str(model_path()))
     for name in files:
         rows = read(Path(name))
-        hits, totals, alarms, nones = Counter(), Counter(), 0, 0
+        hits: Counter[str] = Counter()
+        totals: Counter[str] = Counter()
+        alarms = nones = 0
         for label, text in rows:
             parsed = await agent.parse_message(text)
             intent = parsed["intent"]["name"] or ""

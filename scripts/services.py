@@ -125,7 +125,7 @@ def answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.status == 200
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure means "not ready yet"
         return False
 
 

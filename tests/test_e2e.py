@@ -10,8 +10,8 @@ from typing import Any, Dict, List
 
 import pytest
 
-from scripts import services
 from knowledge.config import settings
+from scripts import services
 from scripts.train import MODELS
 from tests.helpers import PORTS, STAFF, custom, post, say, texts
 

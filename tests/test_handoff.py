@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterator, List, Optional
+from typing import Iterator
 
 import pytest
 from fastapi.testclient import TestClient

@@ -25,7 +25,7 @@ def pg_url() -> Iterator[str]:
     try:
         with admin.begin() as conn:
             conn.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as exc:  # pragma: no cover - depends on the machine
+    except Exception as exc:  # noqa: BLE001 # pragma: no cover - depends on the machine
         reason = f"PostgreSQL not reachable at {PG}: {type(exc).__name__}"
         print(f"\nSKIP PostgreSQL tests: {reason}")
         pytest.skip(reason)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from knowledge.db import session_scope
 from knowledge.evaluation import evaluate
 from knowledge.retrieval import Index, docs_from_db
-from knowledge.db import session_scope
 from knowledge.safety import LEVELS, detect, read_labelled
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -121,7 +121,8 @@ def test_new_article_is_searchable_at_once(client: TestClient) -> None:
 
 def test_editor_can_add_a_local_version(client: TestClient) -> None:
     local = {"article": "wijkteam", "municipalities": ["Zwolle"], "mode": "append",
-             "short_answer": "In Zwolle heet het wijkteam het sociaal wijkteam. Je vindt het op de site van de gemeente.",
+             "short_answer": ("In Zwolle heet het wijkteam het sociaal wijkteam. "
+                              "Je vindt het op de site van de gemeente."),
              "sources": [{"title": "Gemeente Zwolle", "url": "https://www.zwolle.nl"}],
              "last_checked": None, "review": {"status": "te-controleren", "note": "test"}}
     assert client.put("/api/v1/local/zwolle-wijkteam", json=local).status_code == 401

@@ -63,7 +63,7 @@ async def is_paused(request: Request, sender_id: str) -> bool:
 async def fallback_messages(request: Request, sender_id: str) -> List[Dict[str, Any]]:
     """The domain's 'cannot look anything up now' reply, or LAST_RESORT."""
     collector = CollectingOutputChannel()
-    agent = getattr(request.app.ctx, "agent", None)
+    agent: Any = getattr(request.app.ctx, "agent", None)
     try:
         tracker = await agent.tracker_store.retrieve(sender_id)
         generated = await agent.nlg.generate(FALLBACK_RESPONSE, tracker, "rest")

@@ -43,7 +43,7 @@ THRESHOLDS = {"acute": 0.30, "suicide": 0.40, "disclosure": 0.70, "distress": 0.
 # level. Without it, text unlike anything seen ("een recept voor pannenkoeken")
 # gets probabilities spread over the classes and can cross a low threshold.
 # Chosen with `python -m scripts.safety_calibrate` (out-of-fold, training data only).
-SUPPORT_MIN = {"acute": 0.30, "suicide": 0.30, "disclosure": 0.30, "distress": 0.30}
+SUPPORT_MIN = {"acute": 0.20, "suicide": 0.20, "disclosure": 0.20, "distress": 0.20}
 
 
 def training_examples(content_dir: Path = CONTENT_DIR) -> List[Tuple[str, str]]:
@@ -77,7 +77,7 @@ class SafetyModel:
     def assess(self, text: str) -> Tuple[Dict[str, float], Dict[str, float]]:
         """(probability per label, highest similarity to an example of each level)."""
         row = self.features.transform([text])
-        probabilities = dict(zip(self.model.classes_, self.model.predict_proba(row)[0]))
+        probabilities = dict(zip(self.model.classes_, self.model.predict_proba(row)[0], strict=True))
         support = {level: float((row @ examples).max()) / 2 if examples.shape[1] else 0.0
                    for level, examples in self._examples.items()}
         return probabilities, support

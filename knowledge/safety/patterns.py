@@ -51,7 +51,7 @@ class PatternLanguage:
             raise ValueError(f"lists or groups nested too deep near {pattern!r}")
         parts: List[str] = []
         elements = _split_elements(pattern)
-        for here, after in zip(elements, elements[1:]):
+        for here, after in zip(elements, elements[1:], strict=False):
             if "|" in here and not here.startswith("(") and not _GAP_RE.match(after) and after not in "^$":
                 raise ValueError(f"ambiguous {here} {after!r} in {pattern!r}: write ({here}) {after} "
                                  f"or ({here} {after}) - see the pattern language")
@@ -105,7 +105,9 @@ class PatternLanguage:
 
 def _split_top(text: str, sep: str) -> List[str]:
     """Split on ``sep`` outside parentheses."""
-    out, depth, cur = [], 0, []
+    out: List[str] = []
+    cur: List[str] = []
+    depth = 0
     for ch in text:
         depth += (ch == "(") - (ch == ")")
         if ch == sep and depth == 0:
@@ -124,7 +126,7 @@ def _split_elements(pattern: str) -> List[str]:
     return [e for e in _split_top(pattern.replace("\t", " "), " ") if e.strip()]
 
 
-def _as_list(value) -> List[str]:
+def _as_list(value: Any) -> List[str]:
     if value is None:
         return []
     return [value] if isinstance(value, str) else [str(v) for v in value]

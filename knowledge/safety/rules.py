@@ -8,11 +8,11 @@ rule ids, never the message text. Speed: about a millisecond for a chat message.
 from __future__ import annotations
 
 import bisect
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
-import re
 import yaml
 
 from knowledge.config import CONTENT_DIR
@@ -83,11 +83,11 @@ class _Guard:
         return bool(self.message) and any(r.search(doc.text) for r in self.message)
 
 
-def _part_window(part, default: int) -> int:
+def _part_window(part: Any, default: int) -> int:
     return part.get("window", default) if isinstance(part, dict) else default
 
 
-def _part_patterns(part) -> List[str]:
+def _part_patterns(part: Any) -> List[str]:
     if part is None:
         return []
     if isinstance(part, dict):

@@ -8,13 +8,12 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from knowledge import answers, glossary
-from knowledge.content_io import (ContentError, article_to_dict, local_to_dict, upsert_article,
-                                  upsert_local)
 from knowledge.config import REPO_ROOT
+from knowledge.content_io import ContentError, article_to_dict, local_to_dict, upsert_article, upsert_local
 from knowledge.db import session_scope
 from knowledge.models import Article, LocalVersion
-from knowledge.readability import warnings
 from knowledge.municipalities import canonical_municipality
+from knowledge.readability import warnings
 from knowledge.retrieval import Retriever
 from knowledge.webapp.auth import staff_user
 

@@ -59,7 +59,7 @@ def _parent_ticket(session: Session, public_id: str, token: Optional[str]) -> Ti
     try:
         ticket = handoff.get(session, public_id)
     except handoff.TicketUnavailable:
-        raise HTTPException(404, "Dit gesprek bestaat niet (meer).")
+        raise HTTPException(404, "Dit gesprek bestaat niet (meer).") from None
     if not token or token != ticket.parent_token:
         raise HTTPException(403, "Je hebt geen toegang tot dit gesprek.")
     return ticket
@@ -87,7 +87,7 @@ def parent_message(public_id: str, body: Text,
         try:
             message = handoff.add_message(session, ticket, "parent", text)
         except handoff.TicketUnavailable:
-            raise HTTPException(409, "Dit gesprek is afgesloten. Je praat weer met de chat.")
+            raise HTTPException(409, "Dit gesprek is afgesloten. Je praat weer met de chat.") from None
         handoff.escalate(ticket, signal.level)
         return {"id": message.id, "safety": signal.level}
 
@@ -121,7 +121,7 @@ def staff_ticket(public_id: str, after: int = 0, user: str = Depends(staff_user)
         try:
             return _ticket_json(handoff.get(session, public_id), with_messages=True, after=after)
         except handoff.TicketUnavailable:
-            raise HTTPException(404, "Dit gesprek bestaat niet.")
+            raise HTTPException(404, "Dit gesprek bestaat niet.") from None
 
 
 @staff.post("/api/tickets/{public_id}/take")
@@ -130,14 +130,14 @@ def staff_take(public_id: str, user: str = Depends(staff_user)) -> Dict[str, Any
         try:
             return _ticket_json(handoff.take(session, public_id, user))
         except handoff.TicketUnavailable:
-            raise HTTPException(409, "Een collega heeft dit gesprek al aangenomen, of het is gesloten.")
+            raise HTTPException(409, "Een collega heeft dit gesprek al aangenomen, of het is gesloten.") from None
 
 
 def _own_ticket(session: Session, public_id: str, user: str) -> Ticket:
     try:
         ticket = handoff.get(session, public_id)
     except handoff.TicketUnavailable:
-        raise HTTPException(404, "Dit gesprek bestaat niet.")
+        raise HTTPException(404, "Dit gesprek bestaat niet.") from None
     if ticket.taken_by != user or ticket.status != "connected":
         raise HTTPException(409, "Neem het gesprek eerst aan.")
     return ticket
@@ -160,7 +160,7 @@ def staff_finish(public_id: str, how: str, user: str = Depends(staff_user)) -> D
             ticket = handoff.get(session, public_id)
             handoff.finish(session, ticket, user, how)
         except handoff.TicketUnavailable:
-            raise HTTPException(409, "Dit gesprek is al afgesloten.")
+            raise HTTPException(409, "Dit gesprek is al afgesloten.") from None
         conversation_id = ticket.conversation_id
         data = _ticket_json(ticket)
     data["bot_resumed"] = resume_conversation(conversation_id)
