@@ -1,5 +1,6 @@
 """The custom actions Rasa calls. Each one reads the tracker, asks knowledge/ and
 sends what it got back; no domain logic lives here."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -17,8 +18,9 @@ RETRIEVER = Retriever()
 TOO_LONG_NOTE = "Je bericht is erg lang. Ik heb het begin gelezen.\n\n"
 
 
-def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker,
-                    slug: Optional[str] = None) -> List[Dict[Text, Any]]:
+def answer_question(
+    dispatcher: CollectingDispatcher, tracker: Tracker, slug: Optional[str] = None
+) -> List[Dict[Text, Any]]:
     """Answer from the knowledge base: the chosen article, or the best match."""
     place, events = municipality(tracker)
     prefix = TOO_LONG_NOTE if was_too_long(tracker) else ""
@@ -43,8 +45,9 @@ class ActionAnswer(Action):
     def name(self) -> Text:
         return "action_answer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         chosen = None
         if tracker.latest_message.get("intent", {}).get("name") == "ask_article":
             chosen = next(tracker.get_latest_entity_values("article"), None)
@@ -55,8 +58,9 @@ class ActionDefine(Action):
     def name(self) -> Text:
         return "action_define"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         with session_scope() as session:
             definition = glossary.lookup(session, user_text(tracker))
             if definition:
@@ -69,18 +73,24 @@ class ActionSetMunicipality(Action):
     def name(self) -> Text:
         return "action_set_municipality"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         place, events = municipality(tracker)
         if place:
             dispatcher.utter_message(
-                text=(f"Dank je. Ik onthoud dat je in {place} woont. Waar ik informatie "
-                      f"over {place} heb, krijg je die. Wat wil je weten?"),
-                json_message={"kind": "municipality", "municipality": place})
+                text=(
+                    f"Dank je. Ik onthoud dat je in {place} woont. Waar ik informatie "
+                    f"over {place} heb, krijg je die. Wat wil je weten?"
+                ),
+                json_message={"kind": "municipality", "municipality": place},
+            )
         else:
             dispatcher.utter_message(
-                text=("Ik herken die gemeente niet. Wil je de naam van je gemeente nog een "
-                      "keer typen? Bijvoorbeeld: 'ik woon in Almere'."),
-                json_message={"kind": "municipality", "municipality": None})
+                text=(
+                    "Ik herken die gemeente niet. Wil je de naam van je gemeente nog een "
+                    "keer typen? Bijvoorbeeld: 'ik woon in Almere'."
+                ),
+                json_message={"kind": "municipality", "municipality": None},
+            )
         return events
-

@@ -1,4 +1,5 @@
 """What the actions need to know about the conversation, read from the tracker."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
@@ -34,13 +35,11 @@ def municipality(tracker: Tracker) -> Tuple[Optional[str], List[Dict[str, Any]]]
     """
     known = tracker.get_slot("municipality")
     metadata = tracker.latest_message.get("metadata") or {}
-    found = find_municipality(user_text(tracker)) or canonical_municipality(
-        str(metadata.get("municipality") or ""))
+    found = find_municipality(user_text(tracker)) or canonical_municipality(str(metadata.get("municipality") or ""))
     if found and found != known:
         return found, [SlotSet("municipality", found)]
     return known, []
 
 
 def send(dispatcher: CollectingDispatcher, answer: Answer, prefix: str = "") -> None:
-    dispatcher.utter_message(text=f"{prefix}{answer.text}", json_message=answer.payload,
-                             buttons=answer.buttons or None)
+    dispatcher.utter_message(text=f"{prefix}{answer.text}", json_message=answer.payload, buttons=answer.buttons or None)

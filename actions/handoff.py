@@ -1,4 +1,5 @@
 """action_handoff: pass the conversation to a person, or offer a callback."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -11,13 +12,17 @@ from knowledge import handoff
 from knowledge.db import session_scope
 from knowledge.safety import LEVELS
 
-QUEUED = ("Ik verbind je door met een medewerker van de gemeente. Blijf in deze chat: "
-          "je ziet hier wanneer iemand er is. Je kunt alvast typen wat je wilt vertellen. "
-          "Is er direct gevaar? Bel 112.")
-UNAVAILABLE = ("Op dit moment zijn er geen medewerkers in de chat. Wil je dat we je terugbellen? "
-               "Laat dan hieronder je telefoonnummer of e-mail achter. Wil je nu met iemand praten? "
-               "Bel Veilig Thuis: 0800-2000 (gratis, dag en nacht). Denk je aan zelfdoding? Bel 113 "
-               "of gratis 0800-0113. Bij direct gevaar: bel 112.")
+QUEUED = (
+    "Ik verbind je door met een medewerker van de gemeente. Blijf in deze chat: "
+    "je ziet hier wanneer iemand er is. Je kunt alvast typen wat je wilt vertellen. "
+    "Is er direct gevaar? Bel 112."
+)
+UNAVAILABLE = (
+    "Op dit moment zijn er geen medewerkers in de chat. Wil je dat we je terugbellen? "
+    "Laat dan hieronder je telefoonnummer of e-mail achter. Wil je nu met iemand praten? "
+    "Bel Veilig Thuis: 0800-2000 (gratis, dag en nacht). Denk je aan zelfdoding? Bel 113 "
+    "of gratis 0800-0113. Bij direct gevaar: bel 112."
+)
 
 
 def transcript(tracker: Tracker) -> List[handoff.Line]:
@@ -33,8 +38,11 @@ def transcript(tracker: Tracker) -> List[handoff.Line]:
 
 def most_serious_level(tracker: Tracker) -> Optional[str]:
     """The most serious safety level seen in this conversation, if any."""
-    seen = [((e.get("parse_data") or {}).get("safety") or {}).get("level")
-            for e in tracker.events if e.get("event") == "user"]
+    seen = [
+        ((e.get("parse_data") or {}).get("safety") or {}).get("level")
+        for e in tracker.events
+        if e.get("event") == "user"
+    ]
     ranked = [level for level in seen if level in LEVELS]
     return min(ranked, key=LEVELS.index) if ranked else None
 
@@ -43,16 +51,26 @@ class ActionHandoff(Action):
     def name(self) -> Text:
         return "action_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
         place = tracker.get_slot("municipality")
         available = handoff.staffed(place)
         with session_scope() as session:
             ticket = handoff.create_ticket(
-                session, tracker.sender_id, transcript(tracker), most_serious_level(tracker),
-                place, status="queued" if available else "unavailable")
-            payload = {"kind": "handoff", "status": ticket.status, "ticket": ticket.public_id,
-                       "token": ticket.parent_token}
+                session,
+                tracker.sender_id,
+                transcript(tracker),
+                most_serious_level(tracker),
+                place,
+                status="queued" if available else "unavailable",
+            )
+            payload = {
+                "kind": "handoff",
+                "status": ticket.status,
+                "ticket": ticket.public_id,
+                "token": ticket.parent_token,
+            }
         dispatcher.utter_message(text=QUEUED if available else UNAVAILABLE, json_message=payload)
         # After a pause Rasa logs no action_listen; add it, so that when staff hand
         # the conversation back, the next message matches the rules again.

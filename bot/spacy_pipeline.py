@@ -10,6 +10,7 @@ pipeline than it was trained with.
 
     python -m bot.spacy_pipeline          # create or refresh, print the identity
 """
+
 from __future__ import annotations
 
 import json
@@ -37,10 +38,8 @@ def current_identity() -> Dict[str, str]:
     """What PIPELINE_DIR would hold on this machine right now."""
     if preferred_available():
         meta: Any = spacy.info(PREFERRED)
-        return {"pipeline": PREFERRED, "version": str(meta.get("version", "?")),
-                "spacy": spacy.about.__version__}
-    return {"pipeline": FALLBACK, "version": "spacy-lookups-data",
-            "spacy": spacy.about.__version__}
+        return {"pipeline": PREFERRED, "version": str(meta.get("version", "?")), "spacy": spacy.about.__version__}
+    return {"pipeline": FALLBACK, "version": "spacy-lookups-data", "spacy": spacy.about.__version__}
 
 
 def read_identity(path: Path = PIPELINE_DIR) -> Dict[str, str]:

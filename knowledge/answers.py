@@ -3,6 +3,7 @@
 Every answer carries a machine-readable payload so the widget and the tests can
 see what was answered: {"kind": "answer", "article": ..., "sources": ...}.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,9 +20,7 @@ NO_LOCAL_YET = (
     "Dit is algemene informatie. Hoe het in {municipality} precies gaat, lees je op de "
     "website van je gemeente. Je kunt het ook vragen aan het wijkteam."
 )
-ASK_MUNICIPALITY = (
-    "Wil je weten hoe het in jouw gemeente gaat? Vertel me in welke gemeente je woont."
-)
+ASK_MUNICIPALITY = "Wil je weten hoe het in jouw gemeente gaat? Vertel me in welke gemeente je woont."
 
 
 @dataclass(frozen=True)
@@ -35,17 +34,19 @@ def local_version(session: Session, slug: str, municipality: Optional[str]) -> O
     """The municipality's version of an article, if an editor wrote one."""
     if not municipality:
         return None
-    rows = session.execute(
-        select(LocalVersion).where(LocalVersion.article_slug == slug).order_by(LocalVersion.key)
-    ).scalars().all()
+    rows = (
+        session.execute(select(LocalVersion).where(LocalVersion.article_slug == slug).order_by(LocalVersion.key))
+        .scalars()
+        .all()
+    )
     wanted = municipality.casefold()
     return next((r for r in rows if wanted in (m.casefold() for m in r.municipalities)), None)
 
 
 def has_local_versions(session: Session, slug: str) -> bool:
-    return session.execute(
-        select(LocalVersion.id).where(LocalVersion.article_slug == slug).limit(1)
-    ).first() is not None
+    return (
+        session.execute(select(LocalVersion.id).where(LocalVersion.article_slug == slug).limit(1)).first() is not None
+    )
 
 
 def article_answer(session: Session, slug: str, municipality: Optional[str] = None) -> Optional[Answer]:
@@ -60,8 +61,7 @@ def article_answer(session: Session, slug: str, municipality: Optional[str] = No
     if local is None:
         text = article.short_answer
         if has_local_versions(session, slug):
-            text += "\n\n" + (NO_LOCAL_YET.format(municipality=municipality) if municipality
-                              else ASK_MUNICIPALITY)
+            text += "\n\n" + (NO_LOCAL_YET.format(municipality=municipality) if municipality else ASK_MUNICIPALITY)
     elif local.mode == "replace":
         text = local.short_answer
         sources = list(local.sources) + sources
@@ -81,8 +81,7 @@ def article_answer(session: Session, slug: str, municipality: Optional[str] = No
     return Answer(text=text, payload=payload)
 
 
-def tentative_answer(session: Session, hits: Sequence[Hit],
-                     municipality: Optional[str] = None) -> Optional[Answer]:
+def tentative_answer(session: Session, hits: Sequence[Hit], municipality: Optional[str] = None) -> Optional[Answer]:
     """The likeliest article, said to be uncertain, with the next topics as buttons."""
     best = article_answer(session, hits[0].slug, municipality)
     if best is None:
@@ -90,18 +89,21 @@ def tentative_answer(session: Session, hits: Sequence[Hit],
     others = list(hits[1:3])
     return Answer(
         text=f"Ik weet niet zeker of dit je vraag beantwoordt.\n\n{best.text}",
-        payload={**best.payload, "confident": False,
-                 "alternatives": [{"article": h.slug, "title": h.title} for h in others]},
-        buttons=[{"title": f"Of bedoel je: {h.title}",
-                  "payload": f'/ask_article{{"article": "{h.slug}"}}'} for h in others],
+        payload={
+            **best.payload,
+            "confident": False,
+            "alternatives": [{"article": h.slug, "title": h.title} for h in others],
+        },
+        buttons=[
+            {"title": f"Of bedoel je: {h.title}", "payload": f'/ask_article{{"article": "{h.slug}"}}'} for h in others
+        ],
     )
 
 
 def choice_answer(hits: Sequence[Hit]) -> Answer:
     """Offer the closest topics instead of guessing."""
     options = [{"article": h.slug, "title": h.title} for h in hits]
-    buttons = [{"title": h.title, "payload": f'/ask_article{{"article": "{h.slug}"}}'}
-               for h in hits]
+    buttons = [{"title": h.title, "payload": f'/ask_article{{"article": "{h.slug}"}}'} for h in hits]
     return Answer(
         text="Ik weet niet zeker wat je bedoelt. Gaat je vraag over een van deze onderwerpen?",
         payload={"kind": "choice", "options": options},
@@ -122,10 +124,10 @@ def unknown_answer() -> Answer:
 
 def definition_answer(definition: Definition) -> Answer:
     text = f"{definition.term[:1].upper()}{definition.term[1:]}: {definition.definition}"
-    payload: Dict[str, Any] = {"kind": "definition", "term": definition.term,
-                               "article": definition.article_slug}
+    payload: Dict[str, Any] = {"kind": "definition", "term": definition.term, "article": definition.article_slug}
     buttons = []
     if definition.article_slug:
-        buttons.append({"title": "Vertel me meer",
-                        "payload": f'/ask_article{{"article": "{definition.article_slug}"}}'})
+        buttons.append(
+            {"title": "Vertel me meer", "payload": f'/ask_article{{"article": "{definition.article_slug}"}}'}
+        )
     return Answer(text=text, payload=payload, buttons=buttons)

@@ -5,6 +5,7 @@ checkout, services on localhost), so `make run` works without configuration.
 Secrets have no default, except in the explicit development mode
 (JB_ENV=development), which `make run` sets and prints.
 """
+
 from __future__ import annotations
 
 import os

@@ -6,6 +6,7 @@ export writes the same YAML layout the import reads, so content round-trips.
     python -m knowledge.content_io import [DIR] [--only-new]
     python -m knowledge.content_io export DIR
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,12 +23,30 @@ from knowledge.db import session_scope
 from knowledge.models import Article, GlossaryTerm, LocalVersion
 
 ARTICLE_FIELDS = (
-    "slug", "title", "category", "short_answer", "body", "example_questions", "tags",
-    "audience", "related", "sources", "last_checked", "review", "published",
+    "slug",
+    "title",
+    "category",
+    "short_answer",
+    "body",
+    "example_questions",
+    "tags",
+    "audience",
+    "related",
+    "sources",
+    "last_checked",
+    "review",
+    "published",
 )
 LOCAL_FIELDS = (
-    "key", "article", "municipalities", "mode", "short_answer", "body", "sources",
-    "last_checked", "review",
+    "key",
+    "article",
+    "municipalities",
+    "mode",
+    "short_answer",
+    "body",
+    "sources",
+    "last_checked",
+    "review",
 )
 
 
@@ -66,8 +85,9 @@ def article_from_dict(data: Dict[str, Any]) -> Dict[str, Any]:
         "tags": {k: list(v or []) for k, v in (data.get("tags") or {}).items()},
         "audience": list(data.get("audience") or []),
         "related": list(data.get("related") or []),
-        "sources": [{"title": str(s.get("title", "")), "url": str(s.get("url", ""))}
-                    for s in data.get("sources") or []],
+        "sources": [
+            {"title": str(s.get("title", "")), "url": str(s.get("url", ""))} for s in data.get("sources") or []
+        ],
         "last_checked": _as_date(data.get("last_checked")),
         "review_status": str(review.get("status") or "te-controleren"),
         "review_note": str(review.get("note") or ""),
@@ -77,8 +97,7 @@ def article_from_dict(data: Dict[str, Any]) -> Dict[str, Any]:
 
 def local_from_dict(data: Dict[str, Any]) -> Dict[str, Any]:
     """Validate a local-version dict into model columns."""
-    missing = [f for f in ("key", "article", "municipalities", "short_answer")
-               if not data.get(f)]
+    missing = [f for f in ("key", "article", "municipalities", "short_answer") if not data.get(f)]
     if missing:
         raise ContentError(f"local version {data.get('key', '?')}: missing {', '.join(missing)}")
     mode = str(data.get("mode") or "replace")
@@ -92,8 +111,9 @@ def local_from_dict(data: Dict[str, Any]) -> Dict[str, Any]:
         "mode": mode,
         "short_answer": str(data["short_answer"]).strip(),
         "body": str(data.get("body") or "").strip(),
-        "sources": [{"title": str(s.get("title", "")), "url": str(s.get("url", ""))}
-                    for s in data.get("sources") or []],
+        "sources": [
+            {"title": str(s.get("title", "")), "url": str(s.get("url", ""))} for s in data.get("sources") or []
+        ],
         "last_checked": _as_date(data.get("last_checked")),
         "review_status": str(review.get("status") or "te-controleren"),
         "review_note": str(review.get("note") or ""),
@@ -111,15 +131,12 @@ def glossary_from_dict(data: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
-def _upsert(session: Session, model: Any, key_field: str, values: Dict[str, Any],
-            only_new: bool = False) -> bool:
+def _upsert(session: Session, model: Any, key_field: str, values: Dict[str, Any], only_new: bool = False) -> bool:
     """Insert or update one row; returns True when something changed.
 
     With only_new, an existing row is left as it is (an editor may have changed it).
     """
-    row = session.execute(
-        select(model).where(getattr(model, key_field) == values[key_field])
-    ).scalar_one_or_none()
+    row = session.execute(select(model).where(getattr(model, key_field) == values[key_field])).scalar_one_or_none()
     if row is None:
         session.add(model(**values))
         return True
@@ -145,8 +162,9 @@ def _files(folder: Path) -> List[Path]:
     return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
 
 
-def import_content(content_dir: Path = CONTENT_DIR, url: Optional[str] = None,
-                   only_new: bool = False) -> Dict[str, int]:
+def import_content(
+    content_dir: Path = CONTENT_DIR, url: Optional[str] = None, only_new: bool = False
+) -> Dict[str, int]:
     """Load every content file into the database; returns counts of changed rows.
 
     only_new adds what the database lacks and keeps every existing row, so the
@@ -166,8 +184,7 @@ def import_content(content_dir: Path = CONTENT_DIR, url: Optional[str] = None,
             counts["local"] += upsert_local(session, data, only_new)
         glossary = content_dir / "glossary.yaml"
         for entry in (read_yaml(glossary) or []) if glossary.exists() else []:
-            counts["glossary"] += _upsert(session, GlossaryTerm, "term", glossary_from_dict(entry),
-                                          only_new)
+            counts["glossary"] += _upsert(session, GlossaryTerm, "term", glossary_from_dict(entry), only_new)
     return counts
 
 
@@ -204,8 +221,7 @@ def local_to_dict(row: LocalVersion) -> Dict[str, Any]:
 
 
 def glossary_to_dict(row: GlossaryTerm) -> Dict[str, Any]:
-    return {"term": row.term, "aliases": list(row.aliases), "definition": row.definition,
-            "article": row.article_slug}
+    return {"term": row.term, "aliases": list(row.aliases), "definition": row.definition, "article": row.article_slug}
 
 
 class _Dumper(yaml.SafeDumper):
@@ -233,13 +249,10 @@ def export_content(target: Path, url: Optional[str] = None) -> Dict[str, int]:
         locals_ = session.execute(select(LocalVersion).order_by(LocalVersion.key)).scalars().all()
         terms = session.execute(select(GlossaryTerm).order_by(GlossaryTerm.term)).scalars().all()
         for row in articles:
-            (target / "articles" / f"{row.slug}.yaml").write_text(
-                dump_yaml(article_to_dict(row)), encoding="utf-8")
+            (target / "articles" / f"{row.slug}.yaml").write_text(dump_yaml(article_to_dict(row)), encoding="utf-8")
         for row in locals_:
-            (target / "local" / f"{row.key}.yaml").write_text(
-                dump_yaml(local_to_dict(row)), encoding="utf-8")
-        (target / "glossary.yaml").write_text(
-            dump_yaml([glossary_to_dict(t) for t in terms]), encoding="utf-8")
+            (target / "local" / f"{row.key}.yaml").write_text(dump_yaml(local_to_dict(row)), encoding="utf-8")
+        (target / "glossary.yaml").write_text(dump_yaml([glossary_to_dict(t) for t in terms]), encoding="utf-8")
         return {"articles": len(articles), "local": len(locals_), "glossary": len(terms)}
 
 
@@ -248,8 +261,7 @@ def main(argv: Optional[Iterable[str]] = None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     imp = sub.add_parser("import")
     imp.add_argument("dir", nargs="?", type=Path, default=CONTENT_DIR)
-    imp.add_argument("--only-new", action="store_true",
-                     help="add missing content only; keep what editors changed")
+    imp.add_argument("--only-new", action="store_true", help="add missing content only; keep what editors changed")
     exp = sub.add_parser("export")
     exp.add_argument("dir", type=Path)
     args = parser.parse_args(list(argv) if argv is not None else None)

@@ -1,4 +1,5 @@
 """Database engine and sessions (SQLite by default, PostgreSQL via DATABASE_URL)."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -30,7 +31,7 @@ def _engine(url: str) -> Engine:
     """One engine per database URL; creates the SQLite folder and the tables."""
     kwargs: Dict[str, Any] = {"future": True, "pool_pre_ping": True}
     if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     eng = create_engine(url, **kwargs)
     if url.startswith("sqlite"):

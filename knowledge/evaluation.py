@@ -1,4 +1,5 @@
 """Measure retrieval on labelled questions (used by `make nlu-report` and tests)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -27,8 +28,9 @@ class RetrievalScore:
     @property
     def helpful(self) -> float:
         """Share of in-scope questions answered right or offered the right topic."""
-        return (self.answered_right + self.tentative_right + self.tentative_wrong_offered
-                + self.choice_contains) / max(self.total, 1)
+        return (self.answered_right + self.tentative_right + self.tentative_wrong_offered + self.choice_contains) / max(
+            self.total, 1
+        )
 
     @property
     def top1(self) -> float:

@@ -1,4 +1,5 @@
 """The begrippenlijst: explain a term on "wat betekent ...?"."""
+
 from __future__ import annotations
 
 import re
@@ -63,5 +64,4 @@ def all_terms(session: Session) -> List[Definition]:
 
 def looks_like_definition_question(text: str) -> bool:
     folded = fold(text)
-    return bool(re.search(r"\b(betekent|betekend|betekenis|bedoelen ze met|bedoelt men met)\b",
-                          folded))
+    return bool(re.search(r"\b(betekent|betekend|betekenis|bedoelen ze met|bedoelt men met)\b", folded))

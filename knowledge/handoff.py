@@ -4,6 +4,7 @@ A ticket keeps the conversation so far (masked), how urgent it is and the
 municipality. Taking a ticket is one conditional UPDATE, so two staff members
 can never take the same ticket, whatever process they are in.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -63,22 +64,35 @@ def staffed(municipality: Optional[str], now: Optional[dt.datetime] = None) -> b
 
 
 def open_ticket(session: Session, conversation_id: str) -> Optional[Ticket]:
-    return session.execute(
-        select(Ticket).where(Ticket.conversation_id == conversation_id, Ticket.status.in_(OPEN))
-    ).scalars().first()
+    return (
+        session.execute(select(Ticket).where(Ticket.conversation_id == conversation_id, Ticket.status.in_(OPEN)))
+        .scalars()
+        .first()
+    )
 
 
-def create_ticket(session: Session, conversation_id: str, transcript: Iterable[Line],
-                  level: Optional[str], municipality: Optional[str], status: str = "queued") -> Ticket:
+def create_ticket(
+    session: Session,
+    conversation_id: str,
+    transcript: Iterable[Line],
+    level: Optional[str],
+    municipality: Optional[str],
+    status: str = "queued",
+) -> Ticket:
     """A new ticket with the masked transcript, or the conversation's open one."""
     existing = open_ticket(session, conversation_id)
     if existing is not None:
         return existing
-    ticket = Ticket(public_id=secrets.token_urlsafe(9), conversation_id=conversation_id,
-                    parent_token=secrets.token_urlsafe(24), urgency=URGENCY.get(level, 3),
-                    level=level, municipality=municipality, status=status)
-    ticket.messages = [TicketMessage(sender=line.sender, text=mask(line.text))
-                       for line in transcript if line.text]
+    ticket = Ticket(
+        public_id=secrets.token_urlsafe(9),
+        conversation_id=conversation_id,
+        parent_token=secrets.token_urlsafe(24),
+        urgency=URGENCY.get(level, 3),
+        level=level,
+        municipality=municipality,
+        status=status,
+    )
+    ticket.messages = [TicketMessage(sender=line.sender, text=mask(line.text)) for line in transcript if line.text]
     session.add(ticket)
     session.flush()
     return ticket
@@ -86,10 +100,11 @@ def create_ticket(session: Session, conversation_id: str, transcript: Iterable[L
 
 def queue(session: Session) -> List[Ticket]:
     """Open tickets: most urgent first, then longest waiting."""
-    return list(session.execute(
-        select(Ticket).where(Ticket.status.in_(OPEN + ("callback",)))
-        .order_by(Ticket.urgency, Ticket.created_at)
-    ).scalars())
+    return list(
+        session.execute(
+            select(Ticket).where(Ticket.status.in_(OPEN + ("callback",))).order_by(Ticket.urgency, Ticket.created_at)
+        ).scalars()
+    )
 
 
 def get(session: Session, public_id: str) -> Ticket:
@@ -102,7 +117,8 @@ def get(session: Session, public_id: str) -> Ticket:
 def take(session: Session, public_id: str, staff: str) -> Ticket:
     """Assign the ticket to STAFF, unless someone else was first."""
     result = session.execute(
-        update(Ticket).where(Ticket.public_id == public_id, Ticket.status.in_(("queued", "callback")))
+        update(Ticket)
+        .where(Ticket.public_id == public_id, Ticket.status.in_(("queued", "callback")))
         .values(status="connected", taken_by=staff, taken_at=utcnow())
         .execution_options(synchronize_session=False)
     )
@@ -140,8 +156,11 @@ def finish(session: Session, ticket: Ticket, staff: str, how: str) -> None:
     """Hand the conversation back to the bot ('handback') or close it ('close')."""
     if ticket.status not in OPEN + ("callback",):
         raise TicketUnavailable(ticket.public_id)
-    text = ("De medewerker geeft het gesprek terug aan de chat." if how == "handback"
-            else "De medewerker heeft het gesprek afgesloten.")
+    text = (
+        "De medewerker geeft het gesprek terug aan de chat."
+        if how == "handback"
+        else "De medewerker heeft het gesprek afgesloten."
+    )
     add_message(session, ticket, "system", text)
     ticket.status = "ended"
     ticket.closed_at = utcnow()
@@ -154,8 +173,7 @@ def messages_after(ticket: Ticket, after_id: int = 0) -> List[TicketMessage]:
 
 def delete_conversation(session: Session, conversation_id: str) -> int:
     """Remove every ticket of a conversation, at the parent's request."""
-    tickets = session.execute(
-        select(Ticket).where(Ticket.conversation_id == conversation_id)).scalars().all()
+    tickets = session.execute(select(Ticket).where(Ticket.conversation_id == conversation_id)).scalars().all()
     for ticket in tickets:
         session.delete(ticket)
     return len(tickets)
@@ -164,9 +182,15 @@ def delete_conversation(session: Session, conversation_id: str) -> int:
 def purge_expired(session: Session, days: int, now: Optional[dt.datetime] = None) -> int:
     """Delete tickets ended (or left untouched) more than DAYS ago."""
     cutoff = (now or utcnow()) - dt.timedelta(days=days)
-    old = session.execute(select(Ticket).where(or_(
-        Ticket.closed_at < cutoff,
-        (Ticket.closed_at.is_(None)) & (Ticket.created_at < cutoff)))).scalars().all()
+    old = (
+        session.execute(
+            select(Ticket).where(
+                or_(Ticket.closed_at < cutoff, (Ticket.closed_at.is_(None)) & (Ticket.created_at < cutoff))
+            )
+        )
+        .scalars()
+        .all()
+    )
     for ticket in old:
         session.delete(ticket)
     return len(old)

@@ -3,6 +3,7 @@
 Nothing here rejects a message silently: the caller always answers, and the
 safety detector still sees the full text.
 """
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 Plain Python on purpose: the same functions run in the action server, the web
 app and the tests, and must not need a spaCy model to be installed.
 """
+
 from __future__ import annotations
 
 import re
@@ -46,14 +47,15 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
-def ngrams_match(tokens: Sequence[str], phrases: Dict[Tuple[str, ...], str],
-                 max_len: int) -> List[Tuple[int, int, str]]:
+def ngrams_match(
+    tokens: Sequence[str], phrases: Dict[Tuple[str, ...], str], max_len: int
+) -> List[Tuple[int, int, str]]:
     """Greedy longest-first matches of token phrases: (start, end, value)."""
     found = []
     i = 0
     while i < len(tokens):
         for n in range(min(max_len, len(tokens) - i), 0, -1):
-            value = phrases.get(tuple(tokens[i:i + n]))
+            value = phrases.get(tuple(tokens[i : i + n]))
             if value is not None:
                 found.append((i, i + n, value))
                 i += n

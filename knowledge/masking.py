@@ -4,6 +4,7 @@ What a parent types may hold a BSN, a phone number, an e-mail address, an IBAN
 or a postcode with house number. Transcripts of handoff tickets and every log
 line that mentions a message keep only the masked text.
 """
+
 from __future__ import annotations
 
 import re

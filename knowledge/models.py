@@ -1,4 +1,5 @@
 """SQLAlchemy models of the knowledge base and of handoff tickets."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -92,9 +93,7 @@ class Ticket(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
     taken_at = Column(DateTime, nullable=True)
     closed_at = Column(DateTime, nullable=True)
-    messages = relationship(
-        "TicketMessage", order_by="TicketMessage.id", cascade="all, delete-orphan"
-    )
+    messages = relationship("TicketMessage", order_by="TicketMessage.id", cascade="all, delete-orphan")
 
 
 class TicketMessage(Base):

@@ -3,6 +3,7 @@
 The list of all Dutch municipalities, their other spellings and the names that
 are also ordinary words lives in content/municipalities.yaml.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ class Gazetteer:
         match = self._match(tokens)
         if match is None:
             return " ".join(tokens)
-        return " ".join(tokens[:match[0]] + tokens[match[1]:])
+        return " ".join(tokens[: match[0]] + tokens[match[1] :])
 
     def _match(self, tokens: List[str]) -> Optional[Tuple[int, int, str]]:
         for start, end, name in ngrams_match(tokens, self.names, self.max_len):
@@ -54,11 +55,10 @@ class Gazetteer:
             if token not in CONTEXT_WORDS:
                 continue
             for n in (3, 2, 1):
-                candidate = " ".join(tokens[i + 1:i + 1 + n])
+                candidate = " ".join(tokens[i + 1 : i + 1 + n])
                 if len(candidate) < 5:
                     continue
-                match = process.extractOne(candidate, list(self.official), scorer=fuzz.ratio,
-                                           score_cutoff=86)
+                match = process.extractOne(candidate, list(self.official), scorer=fuzz.ratio, score_cutoff=86)
                 if match:
                     return i + 1, i + 1 + n, self.official[match[0]]
         return None
@@ -85,8 +85,9 @@ def load_gazetteer(path: Optional[Path] = None) -> Gazetteer:
             names.setdefault(key, name)
             if _is_ambiguous(entry.get("ambiguous"), alias):
                 ambiguous.add(key)
-    return Gazetteer(names=names, ambiguous=frozenset(ambiguous), official=official,
-                     max_len=max((len(k) for k in names), default=1))
+    return Gazetteer(
+        names=names, ambiguous=frozenset(ambiguous), official=official, max_len=max((len(k) for k in names), default=1)
+    )
 
 
 def _is_ambiguous(flag: object, alias: str) -> bool:

@@ -4,6 +4,7 @@
 government's own plain-language pages; the content tests and the editor use
 the same limit.
 """
+
 from __future__ import annotations
 
 import textstat
@@ -21,8 +22,10 @@ def warnings(short_answer: str) -> list[str]:
     score = flesch_douma(short_answer)
     found = []
     if score < LIMIT:
-        found.append(f"De korte tekst is moeilijk te lezen (score {score:.0f}, streef naar {LIMIT:.0f} "
-                     "of hoger). Maak zinnen korter en kies kortere woorden.")
+        found.append(
+            f"De korte tekst is moeilijk te lezen (score {score:.0f}, streef naar {LIMIT:.0f} "
+            "of hoger). Maak zinnen korter en kies kortere woorden."
+        )
     if len(short_answer.split()) > 75:
         found.append("De korte tekst is te lang voor een chatbericht (meer dan 75 woorden).")
     return found

@@ -13,6 +13,7 @@ so a new or edited article is answerable at once. The combined score (0..1)
 decides: answer, let the parent choose between the closest topics, or admit
 that the bot does not know.
 """
+
 from __future__ import annotations
 
 import math
@@ -96,8 +97,7 @@ class Analyzer:
         if word in self._known or len(word) < 5 or word in stopwords():
             return word
         if word not in self._repairs:
-            match = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio,
-                                       score_cutoff=84)
+            match = process.extractOne(word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=84)
             self._repairs[word] = match[0] if match else word
         return self._repairs[word]
 
@@ -107,8 +107,11 @@ class Analyzer:
             tokens = [self.repair(t) for t in tokens]
         tokens = self.thesaurus.expand(tokens)
         stop = stopwords()
-        return [t if t.startswith(CANON_PREFIX) else stem(t)
-                for t in tokens if t not in stop and (len(t) > 1 or t.isdigit())]
+        return [
+            t if t.startswith(CANON_PREFIX) else stem(t)
+            for t in tokens
+            if t not in stop and (len(t) > 1 or t.isdigit())
+        ]
 
 
 def _tf(terms: Sequence[str]) -> Counter:
@@ -132,8 +135,7 @@ class Index:
 
     def __init__(self, docs: Sequence[ArticleDoc], thesaurus: Optional[Thesaurus] = None) -> None:
         thesaurus = thesaurus or load_thesaurus()
-        vocabulary = {w for d in docs for text in (d.title, d.text, *d.questions)
-                      for w in words(text)}
+        vocabulary = {w for d in docs for text in (d.title, d.text, *d.questions) for w in words(text)}
         self.analyzer = Analyzer(thesaurus, vocabulary)
         per_doc = []
         for doc in docs:
@@ -163,8 +165,7 @@ class Index:
         scores = {}
         for e in self.entries:
             best = max((_cosine(qvec, v) for v in e.question_vectors), default=0.0)
-            scores[e.doc.slug] = (w_best * best + w_all * _cosine(qvec, e.all_questions)
-                                  + w_text * _cosine(qvec, e.text))
+            scores[e.doc.slug] = w_best * best + w_all * _cosine(qvec, e.all_questions) + w_text * _cosine(qvec, e.text)
         return scores
 
     def score_all(self, query: str) -> List[Hit]:
@@ -173,14 +174,19 @@ class Index:
             return []
         probabilities = self.classifier.probabilities(query) if self.classifier else {}
         w = CLASSIFIER_WEIGHT if self.classifier else 0.0
-        hits = [Hit(e.doc.slug, e.doc.title,
-                    round(w * probabilities.get(e.doc.slug, 0.0) + (1 - w) * similarity[e.doc.slug], 4))
-                for e in self.entries]
+        hits = [
+            Hit(
+                e.doc.slug,
+                e.doc.title,
+                round(w * probabilities.get(e.doc.slug, 0.0) + (1 - w) * similarity[e.doc.slug], 4),
+            )
+            for e in self.entries
+        ]
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits
 
     def search(self, query: str, limit: int = 3) -> SearchResult:
-        hits = self.score_all(query)[:max(limit, 2)]
+        hits = self.score_all(query)[: max(limit, 2)]
         return SearchResult(decide(hits), tuple(hits[:limit]))
 
 
@@ -206,11 +212,12 @@ def _fit_classifier(docs: Sequence[ArticleDoc], analyzer: Analyzer) -> Optional[
         for text in (doc.title, *doc.questions, *_first_sentences(doc.text)):
             texts.append(text)
             labels.append(doc.slug)
-    features = FeatureUnion([
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                  lowercase=True)),
-        ("words", TfidfVectorizer(analyzer=analyzer.terms, sublinear_tf=True)),
-    ])
+    features = FeatureUnion(
+        [
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=True)),
+            ("words", TfidfVectorizer(analyzer=analyzer.terms, sublinear_tf=True)),
+        ]
+    )
     model = LogisticRegression(C=20, solver="liblinear")  # one-vs-rest: ~1 s to fit
     model.fit(features.fit_transform(texts), labels)
     return _Classifier(features, model)
@@ -230,18 +237,17 @@ def decide(hits: Sequence[Hit]) -> str:
 
 
 def docs_from_db(session: Session) -> List[ArticleDoc]:
-    rows = session.execute(
-        select(Article).where(Article.published.is_(True)).order_by(Article.slug)
-    ).scalars().all()
-    return [ArticleDoc(slug=r.slug, title=r.title, questions=tuple(r.example_questions),
-                       text=f"{r.short_answer}\n{r.body}") for r in rows]
+    rows = session.execute(select(Article).where(Article.published.is_(True)).order_by(Article.slug)).scalars().all()
+    return [
+        ArticleDoc(slug=r.slug, title=r.title, questions=tuple(r.example_questions), text=f"{r.short_answer}\n{r.body}")
+        for r in rows
+    ]
 
 
 def content_revision(session: Session) -> Tuple[int, str]:
     """Cheap fingerprint of the published articles: changes on every edit."""
     count, latest = session.execute(
-        select(func.count(Article.id), func.max(Article.updated_at))
-        .where(Article.published.is_(True))
+        select(func.count(Article.id), func.max(Article.updated_at)).where(Article.published.is_(True))
     ).one()
     return int(count), str(latest)
 

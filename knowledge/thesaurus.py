@@ -3,6 +3,7 @@
 Loaded from content/thesaurus.yaml, so editors can add "gezinsvoogd =
 jeugdbeschermer" without touching code.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

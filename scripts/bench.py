@@ -6,6 +6,7 @@ Prints median and 95th percentile of: retrieval (search over all articles),
 the safety detector, municipality lookup, and the time to rebuild the
 retrieval index after an edit.
 """
+
 from __future__ import annotations
 
 import statistics

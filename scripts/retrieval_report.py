@@ -6,6 +6,7 @@ Development: the articles' own example questions, 5-fold (index on 4/5, ask the
 other 1/5). Held-out: tests/data/retrieval_holdout*.yaml, written without
 sight of the articles and not trained on (see the README on how they were used).
 """
+
 from __future__ import annotations
 
 import sys

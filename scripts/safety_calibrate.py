@@ -8,6 +8,7 @@ of that level's out-of-fold messages the model alone still finds, and how many
 `none` messages it would raise to that level. Pick the highest minimum that
 keeps (nearly) all signals; the patterns are the other layer.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,12 +49,16 @@ def main() -> None:
         nones = [r for r in rows if r[0] == "none"]
         print(f"\n{level}: {len(signals)} messages, {len(nones)} none")
         for minimum in CANDIDATES:
+
             def fires(r: Assessed, m: float = minimum, lv: str = level) -> bool:
                 return r[1].get(lv, 0.0) >= THRESHOLDS[lv] and r[2].get(lv, 0.0) >= m
+
             found = sum(fires(r) for r in signals)
             alarms = sum(fires(r) for r in nones)
-            print(f"  support >= {minimum:.2f}: model finds {found}/{len(signals)} "
-                  f"({found / max(len(signals), 1):.1%}); none raised {alarms}/{len(nones)}")
+            print(
+                f"  support >= {minimum:.2f}: model finds {found}/{len(signals)} "
+                f"({found / max(len(signals), 1):.1%}); none raised {alarms}/{len(nones)}"
+            )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ acute and suicide recall 100%, disclosure recall >= 95%, false alarms on
 rewrite into a pattern word; review them and add the wrong ones to
 ``never_fuzzy`` in knowledge/content/safety_patterns.yaml.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -106,17 +107,23 @@ def _pct(x: Optional[float]) -> str:
 
 
 def format_report(report: Report) -> str:
-    lines = [f"== {report.name}: {len(report.outcomes)} messages"
-             + (f" ({report.skipped} malformed lines skipped)" if report.skipped else "")]
+    lines = [
+        f"== {report.name}: {len(report.outcomes)} messages"
+        + (f" ({report.skipped} malformed lines skipped)" if report.skipped else "")
+    ]
     lines.append("recall (that level or higher):")
     for label in LEVELS:
         rows = report.rows(label)
         target = TARGETS.get(label)
-        lines.append(f"  {label:<11} {_pct(report.recall(label))}  ({sum(o.found for o in rows)}/{len(rows)})"
-                     + (f"  target {target:.0%}" if target else ""))
+        lines.append(
+            f"  {label:<11} {_pct(report.recall(label))}  ({sum(o.found for o in rows)}/{len(rows)})"
+            + (f"  target {target:.0%}" if target else "")
+        )
     none_rows = report.rows("none")
-    lines.append(f"false alarms on none: {_pct(report.false_alarm_rate())}  "
-                 f"({sum(not o.found for o in none_rows)}/{len(none_rows)})  target <= {MAX_FALSE_ALARM_RATE:.0%}")
+    lines.append(
+        f"false alarms on none: {_pct(report.false_alarm_rate())}  "
+        f"({sum(not o.found for o in none_rows)}/{len(none_rows)})  target <= {MAX_FALSE_ALARM_RATE:.0%}"
+    )
 
     confusion = report.confusion()
     cols = list(LEVELS) + ["none"]
@@ -129,8 +136,10 @@ def format_report(report: Report) -> str:
         given = [o for o in report.outcomes if o.signal.level == level]
         if given:
             exact = sum(o.label == level for o in given)
-            lines.append(f"  detected {level:<11} {len(given):>4}: {exact} labelled {level}, "
-                         f"{sum(o.label == 'none' for o in given)} labelled none")
+            lines.append(
+                f"  detected {level:<11} {len(given):>4}: {exact} labelled {level}, "
+                f"{sum(o.label == 'none' for o in given)} labelled none"
+            )
 
     misses = [o for o in report.outcomes if o.label != "none" and not o.found]
     if misses:
@@ -149,14 +158,32 @@ def format_report(report: Report) -> str:
     return "\n".join(lines)
 
 
-INFLECTION_ENDINGS = ("", "e", "n", "en", "s", "t", "d", "de", "te", "den", "ten", "st", "r", "er",
-                      "je", "jes", "tje", "tjes")
+INFLECTION_ENDINGS = (
+    "",
+    "e",
+    "n",
+    "en",
+    "s",
+    "t",
+    "d",
+    "de",
+    "te",
+    "den",
+    "ten",
+    "st",
+    "r",
+    "er",
+    "je",
+    "jes",
+    "tje",
+    "tjes",
+)
 
 
 def _inflection(a: str, b: str) -> bool:
     """True when the two words are forms of one word (vrouwen ~ vrouw, voelden ~ voelen)."""
     short, long_ = sorted((a, b), key=len)
-    if long_.startswith(short) and long_[len(short):] in INFLECTION_ENDINGS:
+    if long_.startswith(short) and long_[len(short) :] in INFLECTION_ENDINGS:
         return True
 
     def core(w: str) -> str:
@@ -188,8 +215,9 @@ def fuzzy_check(wordlist: Path) -> List[Tuple[str, str]]:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="*", type=Path, help="labelled TSV files")
-    parser.add_argument("--fuzzy-check", type=Path, metavar="WORDLIST",
-                        help="list real words that typo matching would rewrite")
+    parser.add_argument(
+        "--fuzzy-check", type=Path, metavar="WORDLIST", help="list real words that typo matching would rewrite"
+    )
     args = parser.parse_args(argv)
     if args.fuzzy_check:
         words = fuzzy_check(args.fuzzy_check)

@@ -3,6 +3,7 @@ trained intents), as the bot sees messages.
 
     python -m scripts.safety_nlu_report FILE [FILE...]
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -48,7 +49,7 @@ async def main(files: List[str]) -> None:
         for label, text in rows:
             parsed = await agent.parse_message(text)
             intent = parsed["intent"]["name"] or ""
-            got = intent[len("safety_"):] if intent.startswith("safety_") else None
+            got = intent[len("safety_") :] if intent.startswith("safety_") else None
             if label == "none":
                 nones += 1
                 alarms += got is not None

@@ -8,6 +8,7 @@ Processes and ports (defaults):
     web        8000  FastAPI: knowledge API, widget demo page, staff console
 The end-to-end tests start the same processes on other ports with start_all().
 """
+
 from __future__ import annotations
 
 import os
@@ -96,29 +97,59 @@ def _spawn(name: str, port: int, command: List[str], ready_url: str, env: Dict[s
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f"{name}-{port}.log"
     handle = log.open("a")
-    process = subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT,
-                               env=env, start_new_session=True)
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT, env=env, start_new_session=True
+    )
     return Service(name, process, ready_url, log, env)
 
 
 def commands(ports: Ports, model: Path) -> Dict[str, List[str]]:
     py = sys.executable
     return {
-        "actions": [py, "-m", "rasa_sdk", "--actions", "actions",
-                    "--port", str(ports.actions)],
-        "web": [py, "-m", "uvicorn", "knowledge.webapp.app:app", "--host", "0.0.0.0",
-                "--port", str(ports.web), "--no-access-log", "--log-level", "warning", "--ws", "none"],
-        "rasa": [py, "-m", "rasa", "run", "--model", str(model), "--port", str(ports.rasa),
-                 "--enable-api", "--auth-token", settings().rasa_token, "--cors", "*",
-                 "--credentials", "bot/credentials.yml",
-                 "--endpoints", str(_endpoints_file(ports))],
+        "actions": [py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports.actions)],
+        "web": [
+            py,
+            "-m",
+            "uvicorn",
+            "knowledge.webapp.app:app",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(ports.web),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            "--ws",
+            "none",
+        ],
+        "rasa": [
+            py,
+            "-m",
+            "rasa",
+            "run",
+            "--model",
+            str(model),
+            "--port",
+            str(ports.rasa),
+            "--enable-api",
+            "--auth-token",
+            settings().rasa_token,
+            "--cors",
+            "*",
+            "--credentials",
+            "bot/credentials.yml",
+            "--endpoints",
+            str(_endpoints_file(ports)),
+        ],
     }
 
 
 def ready_urls(ports: Ports) -> Dict[str, str]:
-    return {"actions": f"http://127.0.0.1:{ports.actions}/health",
-            "web": f"http://127.0.0.1:{ports.web}/healthz",
-            "rasa": f"http://127.0.0.1:{ports.rasa}/"}
+    return {
+        "actions": f"http://127.0.0.1:{ports.actions}/health",
+        "web": f"http://127.0.0.1:{ports.web}/healthz",
+        "rasa": f"http://127.0.0.1:{ports.rasa}/",
+    }
 
 
 def answers(url: str) -> bool:
@@ -135,8 +166,10 @@ def wait_ready(services: List[Service], timeout: float = 240) -> None:
     while pending:
         for service in list(pending):
             if not service.alive():
-                raise RuntimeError(f"{service.name} stopped while starting; see {service.log}:\n"
-                                   + service.log.read_text(errors="replace")[-3000:])
+                raise RuntimeError(
+                    f"{service.name} stopped while starting; see {service.log}:\n"
+                    + service.log.read_text(errors="replace")[-3000:]
+                )
             if answers(service.ready_url):
                 pending.remove(service)
         if pending and time.monotonic() > deadline:
@@ -144,12 +177,18 @@ def wait_ready(services: List[Service], timeout: float = 240) -> None:
         time.sleep(0.5)
 
 
-def start(names: List[str], ports: Ports = Ports(), model: Optional[Path] = None,
-          env: Optional[Dict[str, str]] = None) -> List[Service]:
+def start(
+    names: List[str], ports: Ports = Ports(), model: Optional[Path] = None, env: Optional[Dict[str, str]] = None
+) -> List[Service]:
     """Start the named services and wait until each answers."""
     model = model or model_path()
-    full_env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT),
-                "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
+    full_env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "PYTHONPATH": str(ROOT),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        **(env or {}),
+    }
     cmds, urls = commands(ports, model), ready_urls(ports)
     started = [_spawn(n, getattr(ports, n), cmds[n], urls[n], full_env) for n in names]
     try:
@@ -161,8 +200,7 @@ def start(names: List[str], ports: Ports = Ports(), model: Optional[Path] = None
     return started
 
 
-def start_all(ports: Ports = Ports(), model: Optional[Path] = None,
-              env: Optional[Dict[str, str]] = None) -> Services:
+def start_all(ports: Ports = Ports(), model: Optional[Path] = None, env: Optional[Dict[str, str]] = None) -> Services:
     return Services(ports, start(["actions", "web", "rasa"], ports, model, env))
 
 
@@ -193,17 +231,19 @@ def supervise(services: Services, stopping: Callable[[], bool], poll: float = 1.
 def main() -> None:
     if not model_path().exists():
         raise SystemExit("No trained model for the current inputs: run `make run`.")
-    print(">> starting action server, web app and Rasa server (loading the model takes a minute)",
-          flush=True)
+    print(">> starting action server, web app and Rasa server (loading the model takes a minute)", flush=True)
     config = settings()
     services = start_all(Ports(rasa=config.rasa_port, actions=config.actions_port, web=config.web_port))
     ports = services.ports
-    print(f"""
+    print(
+        f"""
 >> all services are up (logs in var/log/):
    Rasa server     http://localhost:{ports.rasa}   (REST: /webhooks/rest/webhook, socket.io)
    action server   http://localhost:{ports.actions}
    web app         http://localhost:{ports.web}    (chat demo: /, API docs: /docs)
-   A service that stops is restarted. Press Ctrl-C to stop.""", flush=True)
+   A service that stops is restarted. Press Ctrl-C to stop.""",
+        flush=True,
+    )
     stopping = False
 
     def _stop(*_args: object) -> None:

@@ -6,6 +6,7 @@ spaCy pipeline. An existing model with that name is reused.
 
     python -m scripts.train         # prints the path of the model to serve
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,16 +18,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "var" / "models"
 LOG = ROOT / "var" / "log" / "train.log"
-INPUTS = ["bot/config.yml", "bot/domain.yml", "data", "bot/components",
-          "bot/spacy_pipeline.py", "var/spacy/nl/identity.json"]
+INPUTS = [
+    "bot/config.yml",
+    "bot/domain.yml",
+    "data",
+    "bot/components",
+    "bot/spacy_pipeline.py",
+    "var/spacy/nl/identity.json",
+]
 
 
 def inputs_hash() -> str:
     digest = hashlib.sha256()
     for entry in INPUTS:
         path = ROOT / entry
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml", ".py", ".json")) \
-            if path.is_dir() else [path]
+        files = (
+            sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml", ".py", ".json"))
+            if path.is_dir()
+            else [path]
+        )
         for file in files:
             digest.update(str(file.relative_to(ROOT)).encode())
             digest.update(file.read_bytes())
@@ -45,9 +55,22 @@ def train() -> Path:
     MODELS.mkdir(parents=True, exist_ok=True)
     LOG.parent.mkdir(parents=True, exist_ok=True)
     print(f">> training the Rasa model (log: {LOG.relative_to(ROOT)})", flush=True)
-    command = [sys.executable, "-m", "rasa", "train", "--config", "bot/config.yml",
-               "--domain", "bot/domain.yml", "--data", "data", "--out", str(MODELS),
-               "--fixed-model-name", target.name[:-len(".tar.gz")]]
+    command = [
+        sys.executable,
+        "-m",
+        "rasa",
+        "train",
+        "--config",
+        "bot/config.yml",
+        "--domain",
+        "bot/domain.yml",
+        "--data",
+        "data",
+        "--out",
+        str(MODELS),
+        "--fixed-model-name",
+        target.name[: -len(".tar.gz")],
+    ]
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)}
     with LOG.open("w") as log:
         result = subprocess.run(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)

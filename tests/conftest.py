@@ -4,6 +4,7 @@ Isolation: `seeded_db` gives every test its own copy of a database seeded once
 per session, so no test sees what another one wrote. `content_db` is the
 seeded original, for module-scoped fixtures that only read.
 """
+
 from __future__ import annotations
 
 import os

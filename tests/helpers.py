@@ -1,4 +1,5 @@
 """Helpers shared by several test modules (test modules never import each other)."""
+
 from __future__ import annotations
 
 import json
@@ -24,29 +25,51 @@ STAFF = {"anna": "geheim1", "bob": "geheim2"}
 STAFF_USERS = ",".join(f"{name}:{password}" for name, password in STAFF.items())
 
 
-def make_tracker(text: str, intent: str = "ask_question", slots: Optional[Dict[str, Any]] = None,
-                 metadata: Optional[Dict[str, Any]] = None,
-                 entities: Optional[List[Dict[str, Any]]] = None, **extra: Any) -> Any:
+def make_tracker(
+    text: str,
+    intent: str = "ask_question",
+    slots: Optional[Dict[str, Any]] = None,
+    metadata: Optional[Dict[str, Any]] = None,
+    entities: Optional[List[Dict[str, Any]]] = None,
+    **extra: Any,
+) -> Any:
     """A rasa_sdk Tracker whose latest message is TEXT, as the action server receives it."""
     from rasa_sdk import Tracker
 
-    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0},
-              "entities": entities or [], "metadata": metadata or {}, **extra}
-    return Tracker(sender_id="test-user", slots={"municipality": None, "article": None, **(slots or {})},
-                   latest_message=latest, events=[], paused=False, followup_action=None,
-                   active_loop={}, latest_action_name=None)
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 1.0},
+        "entities": entities or [],
+        "metadata": metadata or {},
+        **extra,
+    }
+    return Tracker(
+        sender_id="test-user",
+        slots={"municipality": None, "article": None, **(slots or {})},
+        latest_message=latest,
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name=None,
+    )
 
 
 def post(url: str, body: Any, headers: Optional[Dict[str, str]] = None, method: str = "POST") -> Any:
     """JSON over real HTTP; returns the decoded answer (None for an empty body)."""
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method=method,
-                                     headers={"Content-Type": "application/json", **(headers or {})})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method=method,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read() or b"null")
 
 
-def say(text: str, sender: Optional[str] = None, metadata: Optional[Dict[str, Any]] = None,
-        rasa_port: int = PORTS.rasa) -> List[Dict[str, Any]]:
+def say(
+    text: str, sender: Optional[str] = None, metadata: Optional[Dict[str, Any]] = None, rasa_port: int = PORTS.rasa
+) -> List[Dict[str, Any]]:
     """One user message through Rasa's REST channel; the bot's messages."""
     body: Dict[str, Any] = {"sender": sender or uuid.uuid4().hex, "message": text}
     if metadata:
@@ -94,9 +117,14 @@ def start_stack(ports: services.Ports, db: Path, hours: Path) -> services.Servic
     model = model_path()
     if not model.exists():
         pytest.fail(f"no trained model at {model}: run `make test` (it trains first)")
-    return services.start_all(ports, model, env={
-        "DATABASE_URL": f"sqlite:///{db}",
-        "BOT_PUBLIC_URL": f"http://127.0.0.1:{ports.rasa}",
-        "RASA_URL": f"http://127.0.0.1:{ports.rasa}",
-        "STAFF_USERS": STAFF_USERS,
-        "STAFF_HOURS_PATH": str(hours)})
+    return services.start_all(
+        ports,
+        model,
+        env={
+            "DATABASE_URL": f"sqlite:///{db}",
+            "BOT_PUBLIC_URL": f"http://127.0.0.1:{ports.rasa}",
+            "RASA_URL": f"http://127.0.0.1:{ports.rasa}",
+            "STAFF_USERS": STAFF_USERS,
+            "STAFF_HOURS_PATH": str(hours),
+        },
+    )

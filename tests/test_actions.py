@@ -1,4 +1,5 @@
 """The custom actions against a real SQLite database (no Rasa server needed)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -31,30 +32,36 @@ def test_answers_veilig_thuis_with_sources(seeded_db: str) -> None:
     assert "0800-2000" in messages[0]["text"]
 
 
-@pytest.mark.parametrize("question,slug", [
-    ("wat is een ots", "ondertoezichtstelling"),
-    ("ik wil een klacht indienen over de jeugdbeschermer", "klacht-indienen"),
-    ("hoe vind ik een clientondersteuner", "clientondersteuner-vinden"),
-    ("hoe gaat een raadsonderzoek eigenlijk", "raadsonderzoek"),
-])
+@pytest.mark.parametrize(
+    "question,slug",
+    [
+        ("wat is een ots", "ondertoezichtstelling"),
+        ("ik wil een klacht indienen over de jeugdbeschermer", "klacht-indienen"),
+        ("hoe vind ik een clientondersteuner", "clientondersteuner-vinden"),
+        ("hoe gaat een raadsonderzoek eigenlijk", "raadsonderzoek"),
+    ],
+)
 def test_answers_common_questions(seeded_db: str, question: str, slug: str) -> None:
     data = payload(run(ActionAnswer(), make_tracker(question))[0])
     assert (data["kind"], data.get("article")) == ("answer", slug)
 
 
-@pytest.mark.parametrize("municipality,question,slug", [
-    ("Amersfoort", "ik woon in Amersfoort, wat kan het wijkteam voor ons doen?", "wijkteam"),
-    ("Almere", "ik woon in almere, hoe vind ik een clientondersteuner", "clientondersteuner-vinden"),
-])
-def test_local_version_when_municipality_is_mentioned(seeded_db: str, municipality: str,
-                                                      question: str, slug: str) -> None:
+@pytest.mark.parametrize(
+    "municipality,question,slug",
+    [
+        ("Amersfoort", "ik woon in Amersfoort, wat kan het wijkteam voor ons doen?", "wijkteam"),
+        ("Almere", "ik woon in almere, hoe vind ik een clientondersteuner", "clientondersteuner-vinden"),
+    ],
+)
+def test_local_version_when_municipality_is_mentioned(
+    seeded_db: str, municipality: str, question: str, slug: str
+) -> None:
     messages, events = run(ActionAnswer(), make_tracker(question))
     data = payload(messages)
     assert data["article"] == slug
     assert data["municipality"] == municipality and data["local"] is True
     assert municipality in messages[0]["text"]
-    assert {"event": "slot", "name": "municipality", "value": municipality,
-            "timestamp": None} in events
+    assert {"event": "slot", "name": "municipality", "value": municipality, "timestamp": None} in events
 
 
 def test_local_version_from_the_site_the_widget_is_on(seeded_db: str) -> None:
@@ -87,8 +94,10 @@ def test_question_between_topics_offers_a_choice() -> None:
     from knowledge.retrieval import Hit
 
     low = (retrieval.CHOOSE_MIN + retrieval.TENTATIVE_MIN) / 2
-    hits = [Hit("advocaat", "Heb ik een advocaat nodig?", low),
-            Hit("juridisch-loket", "Waar krijg ik gratis juridisch advies?", low * 0.95)]
+    hits = [
+        Hit("advocaat", "Heb ik een advocaat nodig?", low),
+        Hit("juridisch-loket", "Waar krijg ik gratis juridisch advies?", low * 0.95),
+    ]
     assert retrieval.decide(hits) == "choose"
     assert retrieval.decide([Hit("advocaat", "x", retrieval.CHOOSE_MIN * 0.9)]) == "unknown"
     answer = answers.choice_answer(hits)
@@ -97,8 +106,11 @@ def test_question_between_topics_offers_a_choice() -> None:
 
 
 def test_chosen_topic_button(seeded_db: str) -> None:
-    tracker = make_tracker('/ask_article{"article": "advocaat"}', intent="ask_article",
-                           entities=[{"entity": "article", "value": "advocaat"}])
+    tracker = make_tracker(
+        '/ask_article{"article": "advocaat"}',
+        intent="ask_article",
+        entities=[{"entity": "article", "value": "advocaat"}],
+    )
     data = payload(run(ActionAnswer(), tracker)[0])
     assert data["article"] == "advocaat"
 
@@ -110,14 +122,14 @@ def test_definition_from_glossary(seeded_db: str) -> None:
 
 
 def test_unknown_term_falls_back_to_search(seeded_db: str) -> None:
-    messages, _ = run(ActionDefine(), make_tracker("wat betekent het als de raad onderzoek doet",
-                                                   intent="ask_definition"))
+    messages, _ = run(
+        ActionDefine(), make_tracker("wat betekent het als de raad onderzoek doet", intent="ask_definition")
+    )
     assert payload(messages)["kind"] in ("answer", "choice")
 
 
 def test_set_municipality(seeded_db: str) -> None:
-    messages, events = run(ActionSetMunicipality(), make_tracker("ik woon in Amersfort",
-                                                                 intent="inform_municipality"))
+    messages, events = run(ActionSetMunicipality(), make_tracker("ik woon in Amersfort", intent="inform_municipality"))
     assert payload(messages)["municipality"] == "Amersfoort"
     assert events[0]["value"] == "Amersfoort"
 
@@ -134,13 +146,17 @@ def test_unsure_answer_says_so_and_offers_the_next_topics(seeded_db: str) -> Non
     from knowledge.db import session_scope
     from knowledge.retrieval import Hit
 
-    hits = [Hit("advocaat", "Heb ik een advocaat nodig?", 0.3),
-            Hit("juridisch-loket", "Waar krijg ik gratis juridisch advies?", 0.27),
-            Hit("hoger-beroep", "Hoger beroep", 0.2)]
+    hits = [
+        Hit("advocaat", "Heb ik een advocaat nodig?", 0.3),
+        Hit("juridisch-loket", "Waar krijg ik gratis juridisch advies?", 0.27),
+        Hit("hoger-beroep", "Hoger beroep", 0.2),
+    ]
     with session_scope() as session:
         answer = answers.tentative_answer(session, hits)
     assert answer.text.startswith("Ik weet niet zeker")
     assert answer.payload["kind"] == "answer" and answer.payload["article"] == "advocaat"
     assert answer.payload["confident"] is False
-    assert [b["payload"] for b in answer.buttons] == ['/ask_article{"article": "juridisch-loket"}',
-                                                       '/ask_article{"article": "hoger-beroep"}']
+    assert [b["payload"] for b in answer.buttons] == [
+        '/ask_article{"article": "juridisch-loket"}',
+        '/ask_article{"article": "hoger-beroep"}',
+    ]

@@ -1,4 +1,5 @@
 """Quality checks of the curated content (issue: the knowledge base)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,8 +56,11 @@ def test_short_answer_is_plain_dutch(article: Dict[str, Any]) -> None:
 
 def test_no_u_form_in_short_answers() -> None:
     # We address the parent as "je" everywhere; "u" mixed in reads as two voices.
-    offenders = [a["slug"] for a in articles()
-                 if " u " in f" {a['short_answer'].lower()} " or " uw " in f" {a['short_answer'].lower()} "]
+    offenders = [
+        a["slug"]
+        for a in articles()
+        if " u " in f" {a['short_answer'].lower()} " or " uw " in f" {a['short_answer'].lower()} "
+    ]
     assert not offenders
 
 
@@ -78,8 +82,12 @@ def test_glossary_has_enough_terms() -> None:
 def test_every_listed_municipality_has_local_versions(outline: Dict[str, Any]) -> None:
     needed = ("wijkteam", "clientondersteuner-vinden", "veilig-thuis-bellen")
     have = {(m.casefold(), lv["article"]) for lv in local_versions() for m in lv["municipalities"]}
-    missing = [(entry["gemeente"], slug) for entry in outline["lokaal"] for slug in needed
-               if (entry["gemeente"].casefold(), slug) not in have]
+    missing = [
+        (entry["gemeente"], slug)
+        for entry in outline["lokaal"]
+        for slug in needed
+        if (entry["gemeente"].casefold(), slug) not in have
+    ]
     assert not missing, f"local versions missing: {missing}"
 
 
@@ -112,9 +120,24 @@ def _normalised(article: Dict[str, Any]) -> Dict[str, Any]:
     out["review"] = {"status": article["review"]["status"], "note": article["review"].get("note") or ""}
     out["tags"] = {k: list(v or []) for k, v in (article.get("tags") or {}).items()}
     out.setdefault("published", True)
-    return {k: out.get(k) for k in ("slug", "title", "category", "short_answer", "body",
-                                     "example_questions", "tags", "audience", "related",
-                                     "sources", "last_checked", "review", "published")}
+    return {
+        k: out.get(k)
+        for k in (
+            "slug",
+            "title",
+            "category",
+            "short_answer",
+            "body",
+            "example_questions",
+            "tags",
+            "audience",
+            "related",
+            "sources",
+            "last_checked",
+            "review",
+            "published",
+        )
+    }
 
 
 def test_seeding_keeps_what_editors_changed(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """End to end: a Dutch question through the trained Rasa model, the running
 action server, the web app and a real SQLite database, over real HTTP."""
+
 from __future__ import annotations
 
 import base64
@@ -45,11 +46,14 @@ def test_embed_municipality_from_widget_metadata(stack: services.Services) -> No
     assert data["municipality"] == "Almere" and data["local"] is True
 
 
-@pytest.mark.parametrize("text,kind", [
-    ("", "input"),
-    ("😀😀😀🙏", "input"),
-    ("What does Veilig Thuis do with my children?", "input"),
-])
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        ("", "input"),
+        ("😀😀😀🙏", "input"),
+        ("What does Veilig Thuis do with my children?", "input"),
+    ],
+)
 def test_unusable_input_gets_a_clear_dutch_reply(stack: services.Services, text: str, kind: str) -> None:
     reply = say(text)
     assert custom(reply)["kind"] == kind and texts(reply).strip()
@@ -71,15 +75,20 @@ def test_new_article_is_answered_without_retraining(stack: services.Services) ->
         "category": "ondersteuning",
         "short_answer": "Een gezinscoach komt bij je thuis en helpt je gezin. Samen kies je de doelen.",
         "example_questions": ["wat doet een gezinscoach", "krijgen wij een gezinscoach"],
-        "sources": [{"title": "NJi – Wat doet een wijkteam",
-                     "url": "https://www.nji.nl/wijkteams/wat-doet-een-wijkteam"}],
+        "sources": [
+            {"title": "NJi – Wat doet een wijkteam", "url": "https://www.nji.nl/wijkteams/wat-doet-een-wijkteam"}
+        ],
         "last_checked": None,
         "review": {"status": "te-controleren", "note": "test"},
     }
     status_before, models_before = rasa_status(), model_files()
     auth = "Basic " + base64.b64encode(f"anna:{STAFF['anna']}".encode()).decode()
-    post(f"http://127.0.0.1:{PORTS.web}/api/v1/articles/gezinscoach", article,
-         headers={"Authorization": auth}, method="PUT")
+    post(
+        f"http://127.0.0.1:{PORTS.web}/api/v1/articles/gezinscoach",
+        article,
+        headers={"Authorization": auth},
+        method="PUT",
+    )
     data = custom(say("Wat doet een gezinscoach eigenlijk?"))
     assert data["article"] == "gezinscoach"
     # The same model answers: nothing was trained, loaded or written.

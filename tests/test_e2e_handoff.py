@@ -1,4 +1,5 @@
 """Handoff end to end: Rasa pauses, staff take over in the web app, the bot resumes."""
+
 from __future__ import annotations
 
 import base64
@@ -17,8 +18,9 @@ pytestmark = pytest.mark.e2e
 WEB = f"http://127.0.0.1:{PORTS.web}"
 
 
-def call(method: str, path: str, body: Any = None, user: Optional[str] = None,
-         token: Optional[str] = None) -> tuple[int, Any]:
+def call(
+    method: str, path: str, body: Any = None, user: Optional[str] = None, token: Optional[str] = None
+) -> tuple[int, Any]:
     headers: Dict[str, str] = {"Content-Type": "application/json"}
     if user:
         headers["Authorization"] = "Basic " + base64.b64encode(f"{user}:{STAFF[user]}".encode()).decode()
@@ -56,8 +58,7 @@ def test_safety_signal_then_handoff_to_staff_and_back(stack: services.Services) 
 
     assert call("POST", f"/staff/api/tickets/{ticket}/take", user="anna")[0] == 200
     assert call("POST", f"/staff/api/tickets/{ticket}/take", user="bob")[0] == 409
-    assert call("POST", f"/staff/api/tickets/{ticket}/messages", {"text": "Hoi, ik ben Anna."},
-                user="anna")[0] == 200
+    assert call("POST", f"/staff/api/tickets/{ticket}/messages", {"text": "Hoi, ik ben Anna."}, user="anna")[0] == 200
     status, seen = call("GET", f"/api/v1/handoff/{ticket}", token=token)
     assert seen["status"] == "connected" and any(m["text"] == "Hoi, ik ben Anna." for m in seen["messages"])
 
@@ -72,8 +73,7 @@ def test_ticket_survives_a_restart_of_the_web_app(stack: services.Services) -> N
     sender = uuid.uuid4().hex
     ticket = custom(say("ik wil een mens spreken", sender))
     assert ticket["status"] == "queued"
-    call("POST", f"/api/v1/handoff/{ticket['ticket']}/messages", {"text": "nog steeds hier"},
-         token=ticket["token"])
+    call("POST", f"/api/v1/handoff/{ticket['ticket']}/messages", {"text": "nog steeds hier"}, token=ticket["token"])
     stack.restart("web")
     stack.restart("actions")
     status, full = call("GET", f"/staff/api/tickets/{ticket['ticket']}", user="bob")
@@ -88,8 +88,9 @@ def test_outside_staffed_hours_a_callback_is_offered(stack: services.Services) -
     assert data["status"] == "unavailable"
     assert "0800-2000" in texts(reply) and "112" in texts(reply)
     assert say("Wat doet Veilig Thuis?", sender)  # not paused: the bot still answers
-    status, body = call("POST", f"/api/v1/handoff/{data['ticket']}/callback",
-                        {"contact": "06-11112222"}, token=data["token"])
+    status, body = call(
+        "POST", f"/api/v1/handoff/{data['ticket']}/callback", {"contact": "06-11112222"}, token=data["token"]
+    )
     assert status == 200
 
 

@@ -1,5 +1,6 @@
 """Hostile and broken input through the running Rasa server: always a reply,
 quickly, without the server growing. Sizes and limits: bot/channels/rest.py."""
+
 from __future__ import annotations
 
 import json
@@ -49,11 +50,11 @@ def test_broken_and_huge_messages_get_a_reply_fast(stack: services.Services) -> 
     rasa = stack.get("rasa").process.pid
     before = rss_mb(rasa)
     cases = [
-        ("ik wil niet meer leven \ud83d", "suicide"),          # half an emoji: a lone surrogate
+        ("ik wil niet meer leven \ud83d", "suicide"),  # half an emoji: a lone surrogate
         ("\udc00 help hij slaat me nu", "acute"),
         ("ik wil niet meer leven " + "x" * 1_000_000, "suicide"),  # 1 MB: the start is still read
-        ("Wat doet Veilig Thuis? " + "bla " * 25_000, None),    # 100,000 characters
-        ("\x00\x01\x02\x7f\x1b[31m\xff\xfe", None),               # binary-looking text
+        ("Wat doet Veilig Thuis? " + "bla " * 25_000, None),  # 100,000 characters
+        ("\x00\x01\x02\x7f\x1b[31m\xff\xfe", None),  # binary-looking text
     ]
     for text, level in cases:
         reply, seconds = timed_say(text)
@@ -66,9 +67,16 @@ def test_broken_and_huge_messages_get_a_reply_fast(stack: services.Services) -> 
     assert rss_mb(rasa) - before < 200, f"Rasa grew from {before:.0f} MB to {rss_mb(rasa):.0f} MB"
 
 
-BAD_BODIES = [b"", b"[]", b"null", b"\x00\xff\xfe binary", b'{"message": "hoi"}',
-              b'{"sender": 5, "message": "hoi"}', b'{"sender": "", "message": "hoi"}',
-              json.dumps({"sender": "x", "message": "hoi", "metadata": {"a": "b" * 10_000}}).encode()]
+BAD_BODIES = [
+    b"",
+    b"[]",
+    b"null",
+    b"\x00\xff\xfe binary",
+    b'{"message": "hoi"}',
+    b'{"sender": 5, "message": "hoi"}',
+    b'{"sender": "", "message": "hoi"}',
+    json.dumps({"sender": "x", "message": "hoi", "metadata": {"a": "b" * 10_000}}).encode(),
+]
 
 
 @pytest.mark.parametrize("body", BAD_BODIES)

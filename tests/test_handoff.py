@@ -1,4 +1,5 @@
 """Handoff tickets: masking, queue order, staffed hours, double take, restarts."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,13 +16,16 @@ from tests.helpers import STAFF_USERS, race_to_take
 AMS = dt.timezone(dt.timedelta(hours=1))  # November: CET
 
 
-@pytest.mark.parametrize("text,hidden", [
-    ("mijn bsn is 123456782", "123456782"),
-    ("bel me op 06-12345678", "06-12345678"),
-    ("of +31 6 1234 5678", "+31 6 1234 5678"),
-    ("mail naar jan.jansen@example.nl", "jan.jansen@example.nl"),
-    ("rekening NL91ABNA0417164300", "NL91ABNA0417164300"),
-])
+@pytest.mark.parametrize(
+    "text,hidden",
+    [
+        ("mijn bsn is 123456782", "123456782"),
+        ("bel me op 06-12345678", "06-12345678"),
+        ("of +31 6 1234 5678", "+31 6 1234 5678"),
+        ("mail naar jan.jansen@example.nl", "jan.jansen@example.nl"),
+        ("rekening NL91ABNA0417164300", "NL91ABNA0417164300"),
+    ],
+)
 def test_personal_data_is_masked(text: str, hidden: str) -> None:
     assert hidden not in mask(text)
 
@@ -33,10 +37,16 @@ def test_helpline_numbers_stay_readable() -> None:
 
 def test_ticket_keeps_masked_transcript_and_urgency(seeded_db: str) -> None:
     with session_scope() as session:
-        ticket = handoff.create_ticket(session, "conv-mask", [
-            handoff.Line("parent", "mijn man slaat me, bel 0612345678"),
-            handoff.Line("bot", "Bel Veilig Thuis: 0800-2000."),
-        ], level="disclosure", municipality="Almere")
+        ticket = handoff.create_ticket(
+            session,
+            "conv-mask",
+            [
+                handoff.Line("parent", "mijn man slaat me, bel 0612345678"),
+                handoff.Line("bot", "Bel Veilig Thuis: 0800-2000."),
+            ],
+            level="disclosure",
+            municipality="Almere",
+        )
         texts = [m.text for m in ticket.messages]
         assert "0612345678" not in " ".join(texts) and "[telefoon]" in texts[0]
         assert "0800-2000" in texts[1]
@@ -47,8 +57,10 @@ def test_ticket_keeps_masked_transcript_and_urgency(seeded_db: str) -> None:
 
 def test_queue_is_ordered_by_urgency_then_waiting_time(seeded_db: str) -> None:
     with session_scope() as session:
-        ids = [handoff.create_ticket(session, f"conv-q{i}", [], level, None).public_id
-               for i, level in enumerate([None, "distress", "acute", None])]
+        ids = [
+            handoff.create_ticket(session, f"conv-q{i}", [], level, None).public_id
+            for i, level in enumerate([None, "distress", "acute", None])
+        ]
     with session_scope() as session:
         order = [t.public_id for t in handoff.queue(session) if t.public_id in ids]
     assert order == [ids[2], ids[1], ids[0], ids[3]]
@@ -74,12 +86,15 @@ def test_ticket_survives_a_restart(seeded_db: str) -> None:
         assert [m.text for m in again.messages] == ["hallo", "ik wacht nog"]
 
 
-@pytest.mark.parametrize("when,place,expected", [
-    (dt.datetime(2026, 11, 23, 10, 0, tzinfo=AMS), None, True),      # Monday morning
-    (dt.datetime(2026, 11, 23, 19, 0, tzinfo=AMS), None, False),     # Monday evening
-    (dt.datetime(2026, 11, 23, 19, 0, tzinfo=AMS), "Almere", True),  # Almere has evening hours
-    (dt.datetime(2026, 11, 22, 11, 0, tzinfo=AMS), "Almere", False),  # Sunday
-])
+@pytest.mark.parametrize(
+    "when,place,expected",
+    [
+        (dt.datetime(2026, 11, 23, 10, 0, tzinfo=AMS), None, True),  # Monday morning
+        (dt.datetime(2026, 11, 23, 19, 0, tzinfo=AMS), None, False),  # Monday evening
+        (dt.datetime(2026, 11, 23, 19, 0, tzinfo=AMS), "Almere", True),  # Almere has evening hours
+        (dt.datetime(2026, 11, 22, 11, 0, tzinfo=AMS), "Almere", False),  # Sunday
+    ],
+)
 def test_staffed_hours(when: dt.datetime, place: str, expected: bool) -> None:
     assert handoff.staffed(place, when) is expected
 
@@ -99,17 +114,18 @@ def client(seeded_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
 
 def test_parent_and_staff_chat_through_the_api(client: TestClient) -> None:
     with session_scope() as session:
-        ticket = handoff.create_ticket(session, "conv-api", [handoff.Line("parent", "ik wil iemand spreken")],
-                                       "distress", "Almere")
+        ticket = handoff.create_ticket(
+            session, "conv-api", [handoff.Line("parent", "ik wil iemand spreken")], "distress", "Almere"
+        )
         public_id, token = ticket.public_id, ticket.parent_token
     base = f"/api/v1/handoff/{public_id}"
     assert client.get(base).status_code == 403
     assert client.get(base, headers={"X-Ticket-Token": "fout"}).status_code == 403
-    sent = client.post(f"{base}/messages", json={"text": "mijn nummer is 0612345678"},
-                       headers={"X-Ticket-Token": token})
+    sent = client.post(
+        f"{base}/messages", json={"text": "mijn nummer is 0612345678"}, headers={"X-Ticket-Token": token}
+    )
     assert sent.status_code == 200
-    assert client.post(f"{base}/messages", json={"text": "  "},
-                       headers={"X-Ticket-Token": token}).status_code == 422
+    assert client.post(f"{base}/messages", json={"text": "  "}, headers={"X-Ticket-Token": token}).status_code == 422
 
     anna, bob = ("anna", "geheim1"), ("bob", "geheim2")
     assert client.get("/staff/api/queue").status_code == 401
@@ -118,14 +134,23 @@ def test_parent_and_staff_chat_through_the_api(client: TestClient) -> None:
     transcript = client.get(f"/staff/api/tickets/{public_id}", auth=anna).json()["messages"]
     assert "[telefoon]" in transcript[-1]["text"] and "0612345678" not in str(transcript)
 
-    assert client.post(f"/staff/api/tickets/{public_id}/messages", json={"text": "hoi"},
-                       auth=anna).status_code == 409  # not taken yet
+    assert (
+        client.post(f"/staff/api/tickets/{public_id}/messages", json={"text": "hoi"}, auth=anna).status_code == 409
+    )  # not taken yet
     assert client.post(f"/staff/api/tickets/{public_id}/take", auth=anna).status_code == 200
     assert client.post(f"/staff/api/tickets/{public_id}/take", auth=bob).status_code == 409
-    assert client.post(f"/staff/api/tickets/{public_id}/messages", json={"text": "Hallo, ik ben Anna."},
-                       auth=bob).status_code == 409
-    assert client.post(f"/staff/api/tickets/{public_id}/messages", json={"text": "Hallo, ik ben Anna."},
-                       auth=anna).status_code == 200
+    assert (
+        client.post(
+            f"/staff/api/tickets/{public_id}/messages", json={"text": "Hallo, ik ben Anna."}, auth=bob
+        ).status_code
+        == 409
+    )
+    assert (
+        client.post(
+            f"/staff/api/tickets/{public_id}/messages", json={"text": "Hallo, ik ben Anna."}, auth=anna
+        ).status_code
+        == 200
+    )
     seen = client.get(base, headers={"X-Ticket-Token": token}).json()
     assert seen["status"] == "connected"
     assert seen["handoff"] == {"kind": "handoff", "status": "connected", "ticket": public_id}
@@ -133,16 +158,20 @@ def test_parent_and_staff_chat_through_the_api(client: TestClient) -> None:
 
     ended = client.post(f"/staff/api/tickets/{public_id}/handback", auth=anna).json()
     assert ended["status"] == "ended" and ended["bot_resumed"] is False
-    assert client.post(f"{base}/messages", json={"text": "nog iets"},
-                       headers={"X-Ticket-Token": token}).status_code == 409
+    assert (
+        client.post(f"{base}/messages", json={"text": "nog iets"}, headers={"X-Ticket-Token": token}).status_code == 409
+    )
 
 
 def test_safety_still_runs_while_waiting_for_staff(client: TestClient) -> None:
     with session_scope() as session:
         ticket = handoff.create_ticket(session, "conv-escalate", [], None, None)
         public_id, token = ticket.public_id, ticket.parent_token
-    reply = client.post(f"/api/v1/handoff/{public_id}/messages", json={"text": "ik wil niet meer leven"},
-                        headers={"X-Ticket-Token": token}).json()
+    reply = client.post(
+        f"/api/v1/handoff/{public_id}/messages",
+        json={"text": "ik wil niet meer leven"},
+        headers={"X-Ticket-Token": token},
+    ).json()
     assert reply["safety"] == "suicide"
     with session_scope() as session:
         assert handoff.get(session, public_id).urgency == 0
@@ -152,8 +181,9 @@ def test_callback_request_keeps_the_contact_the_parent_chose_to_give(client: Tes
     with session_scope() as session:
         ticket = handoff.create_ticket(session, "conv-callback", [], None, "Urk", status="unavailable")
         public_id, token = ticket.public_id, ticket.parent_token
-    reply = client.post(f"/api/v1/handoff/{public_id}/callback", json={"contact": "06-12345678"},
-                        headers={"X-Ticket-Token": token})
+    reply = client.post(
+        f"/api/v1/handoff/{public_id}/callback", json={"contact": "06-12345678"}, headers={"X-Ticket-Token": token}
+    )
     assert reply.status_code == 200 and "bellen" in reply.json()["text"]
     queue = client.get("/staff/api/queue", auth=("anna", "geheim1")).json()
     entry = next(t for t in queue if t["ticket"] == public_id)

@@ -1,5 +1,6 @@
 """`make run`'s launcher keeps the bot up: a service that dies is restarted and
 the others keep answering (safety replies first of all)."""
+
 from __future__ import annotations
 
 import os
@@ -25,13 +26,26 @@ ROOT = Path(__file__).resolve().parent.parent
 def launcher(tmp_path: Path) -> Iterator[subprocess.Popen]:
     db = tmp_path / "knowledge.db"
     import_content(url=f"sqlite:///{db}")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
-           "DATABASE_URL": f"sqlite:///{db}", "STAFF_USERS": STAFF_USERS,
-           "RASA_PORT": str(OWN.rasa), "ACTIONS_PORT": str(OWN.actions), "WEB_PORT": str(OWN.web),
-           "RASA_URL": f"http://127.0.0.1:{OWN.rasa}"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "DATABASE_URL": f"sqlite:///{db}",
+        "STAFF_USERS": STAFF_USERS,
+        "RASA_PORT": str(OWN.rasa),
+        "ACTIONS_PORT": str(OWN.actions),
+        "WEB_PORT": str(OWN.web),
+        "RASA_URL": f"http://127.0.0.1:{OWN.rasa}",
+    }
     log = (tmp_path / "launcher.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "scripts.services"], cwd=ROOT, env=env,
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scripts.services"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 240
     urls = services.ready_urls(OWN)
     while not all(services.answers(u) for u in urls.values()):
@@ -49,8 +63,9 @@ def launcher(tmp_path: Path) -> Iterator[subprocess.Popen]:
 
 
 def action_server_pid() -> int:
-    out = subprocess.run(["pgrep", "-f", f"rasa_sdk --actions actions --port {OWN.actions}"],
-                         capture_output=True, text=True).stdout.split()
+    out = subprocess.run(
+        ["pgrep", "-f", f"rasa_sdk --actions actions --port {OWN.actions}"], capture_output=True, text=True
+    ).stdout.split()
     assert len(out) == 1, out
     return int(out[0])
 

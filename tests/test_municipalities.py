@@ -9,16 +9,19 @@ def test_all_municipalities_are_listed() -> None:
     assert len(set(load_gazetteer().official)) >= 340
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("ik woon in Almere", "Almere"),
-    ("Wij wonen in amersfoort en hebben een vraag", "Amersfoort"),
-    ("ik woon in Amersfort", "Amersfoort"),
-    ("gemeente Súdwest-Fryslân", "Súdwest-Fryslân"),
-    ("ik woon in Den Bosch", "'s-Hertogenbosch"),
-    ("wat doet het wijkteam in Leeuwarden", "Leeuwarden"),
-    ("wat is het beste wat ik kan doen", None),
-    ("wat doet veilig thuis", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("ik woon in Almere", "Almere"),
+        ("Wij wonen in amersfoort en hebben een vraag", "Amersfoort"),
+        ("ik woon in Amersfort", "Amersfoort"),
+        ("gemeente Súdwest-Fryslân", "Súdwest-Fryslân"),
+        ("ik woon in Den Bosch", "'s-Hertogenbosch"),
+        ("wat doet het wijkteam in Leeuwarden", "Leeuwarden"),
+        ("wat is het beste wat ik kan doen", None),
+        ("wat doet veilig thuis", None),
+    ],
+)
 def test_find(text: str, expected: str | None) -> None:
     assert find_municipality(text) == expected
 

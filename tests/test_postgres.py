@@ -1,4 +1,5 @@
 """The same knowledge base on PostgreSQL, as in production (DATABASE_URL)."""
+
 from __future__ import annotations
 
 import os

@@ -1,6 +1,7 @@
 """Accuracy floors on the held-out sets, so a change that makes the bot worse
 fails the suite. The figures themselves come from `make nlu-report` and
 `make safety-report`; the floors sit a little below what was measured."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,12 +23,14 @@ def index(content_db: str) -> Index:
         return Index([d for d in docs_from_db(session) if d.slug != "gezinscoach"])
 
 
-@pytest.mark.parametrize("name,helpful_min,wrong_max", [
-    ("retrieval_holdout2.yaml", 0.95, 0.02),
-    ("retrieval_holdout.yaml", 0.92, 0.04),
-])
-def test_retrieval_on_held_out_questions(index: Index, name: str, helpful_min: float,
-                                         wrong_max: float) -> None:
+@pytest.mark.parametrize(
+    "name,helpful_min,wrong_max",
+    [
+        ("retrieval_holdout2.yaml", 0.95, 0.02),
+        ("retrieval_holdout.yaml", 0.92, 0.04),
+    ],
+)
+def test_retrieval_on_held_out_questions(index: Index, name: str, helpful_min: float, wrong_max: float) -> None:
     cases = [(c["q"], c["slug"]) for c in yaml.safe_load((DATA / name).read_text(encoding="utf-8"))]
     score = evaluate(index, cases)
     print("\n" + "\n".join(score.lines()))

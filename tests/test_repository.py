@@ -1,4 +1,5 @@
 """The repository tracks sources only: no build output, caches or large files."""
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_BYTES = 1_000_000
-GENERATED = re.compile(r"(^|/)(\.rasa|var|models|\.venv|__pycache__|\.pytest_cache|\.mypy_cache|\.ruff_cache)/"
-                       r"|\.(pyc|pyo|log|tar\.gz)$")
+GENERATED = re.compile(
+    r"(^|/)(\.rasa|var|models|\.venv|__pycache__|\.pytest_cache|\.mypy_cache|\.ruff_cache)/"
+    r"|\.(pyc|pyo|log|tar\.gz)$"
+)
 
 
 def tracked_files() -> List[str]:
@@ -35,9 +38,15 @@ def test_no_large_file_is_tracked() -> None:
     assert large == []
 
 
-@pytest.mark.parametrize("path,generated", [
-    (".rasa/cache/cache.db", True), ("var/models/x.tar.gz", True), ("bot/__pycache__/a.pyc", True),
-    ("knowledge/models.py", False), ("tests/data/safety_holdout.tsv", False),
-])
+@pytest.mark.parametrize(
+    "path,generated",
+    [
+        (".rasa/cache/cache.db", True),
+        ("var/models/x.tar.gz", True),
+        ("bot/__pycache__/a.pyc", True),
+        ("knowledge/models.py", False),
+        ("tests/data/safety_holdout.tsv", False),
+    ],
+)
 def test_generated_pattern(path: str, generated: bool) -> None:
     assert bool(GENERATED.search(path)) is generated

@@ -1,4 +1,5 @@
 """Tests for the safety-signal detector (knowledge/safety/)."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -52,11 +53,14 @@ def test_dev_set_meets_targets():
 
 def test_report_counts_a_higher_level_as_found(tmp_path):
     f = tmp_path / "mini.tsv"
-    f.write_text("disclosure\thij slaat haar nu\n"       # acute is higher: found
-                 "distress\tik wil dood\n"              # any level counts for distress
-                 "acute\tmijn man slaat mij\n"          # disclosure is lower: a miss
-                 "none\twat is een huisverbod\n"
-                 "bogus line without a tab\n", encoding="utf-8")
+    f.write_text(
+        "disclosure\thij slaat haar nu\n"  # acute is higher: found
+        "distress\tik wil dood\n"  # any level counts for distress
+        "acute\tmijn man slaat mij\n"  # disclosure is lower: a miss
+        "none\twat is een huisverbod\n"
+        "bogus line without a tab\n",
+        encoding="utf-8",
+    )
     report = safety_eval.evaluate(f)
     assert report.skipped == 1
     assert report.recall("disclosure") == 1.0
@@ -182,8 +186,11 @@ def test_highest_level_wins_and_all_rules_are_listed():
 
 
 def test_signal_in_the_middle_of_a_long_message():
-    text = ("we zijn verhuisd en de school is goed. " * 40 + "maar mijn man slaat mij. "
-            + "ik heb ook een vraag over de omgang. " * 40)
+    text = (
+        "we zijn verhuisd en de school is goed. " * 40
+        + "maar mijn man slaat mij. "
+        + "ik heb ook een vraag over de omgang. " * 40
+    )
     assert detect(text).level == "disclosure"
 
 
@@ -199,10 +206,29 @@ def test_rules_are_ids_not_text():
 # ------------------------------------------------------------------ robustness
 
 BAD_INPUTS = [
-    "", " ", "\n\n\t", "?!?!", ",,,", "...", "\x00\x01\x02\x7f", "\ud800", "🔪🔪🙏🏽", "👨‍👩‍👧",
-    "<b>hij slaat me</b> &amp; &#128; <script>x</script>", "<" * 1000, "a" * 20000, "help " * 5000,
-    "é" * 30000, "ÄÖÜß øæ", "1234567890" * 100, "(((", "|||", "@@@ *** ~~~", "\\x00 \\n",
-    "\u202e\u200b\ufeff", "zelf" + "moord" * 3000,
+    "",
+    " ",
+    "\n\n\t",
+    "?!?!",
+    ",,,",
+    "...",
+    "\x00\x01\x02\x7f",
+    "\ud800",
+    "🔪🔪🙏🏽",
+    "👨‍👩‍👧",
+    "<b>hij slaat me</b> &amp; &#128; <script>x</script>",
+    "<" * 1000,
+    "a" * 20000,
+    "help " * 5000,
+    "é" * 30000,
+    "ÄÖÜß øæ",
+    "1234567890" * 100,
+    "(((",
+    "|||",
+    "@@@ *** ~~~",
+    "\\x00 \\n",
+    "\u202e\u200b\ufeff",
+    "zelf" + "moord" * 3000,
 ]
 
 

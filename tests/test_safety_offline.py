@@ -1,5 +1,6 @@
 """Safety must not depend on anything that can be down. Starts its own stack,
 then stops the action server and the web app and takes the database away."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,8 +25,7 @@ def own_stack(tmp_path: Path, stack_hours: Path) -> Iterator[services.Services]:
     running.stop()
 
 
-def test_safety_works_with_action_server_and_database_down(own_stack: services.Services,
-                                                           tmp_path: Path) -> None:
+def test_safety_works_with_action_server_and_database_down(own_stack: services.Services, tmp_path: Path) -> None:
     normal = say("Wat doet Veilig Thuis?", rasa_port=OWN.rasa)
     assert custom(normal)["kind"] == "answer"
     own_stack.stop(["actions", "web"])

@@ -1,4 +1,5 @@
 """The Dutch spaCy pipeline: the fallback path, and the record in the model."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,9 @@ def test_fallback_pipeline_lemmatises_dutch(tmp_path: Path, monkeypatch: pytest.
     assert [t.lemma_ for t in nlp("ik woonde daar")][1] == "wonen"
 
 
-def test_fallback_is_announced_loudly(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch,
-                                      tmp_path: Path) -> None:
+def test_fallback_is_announced_loudly(
+    capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(spacy_pipeline, "preferred_available", lambda: False)
     monkeypatch.setattr(spacy_pipeline, "PIPELINE_DIR", tmp_path / "nl")
     monkeypatch.setattr(spacy_pipeline.ensure_pipeline, "__defaults__", (tmp_path / "nl",))
@@ -51,18 +53,20 @@ def test_model_refuses_a_different_pipeline(tmp_path: Path, monkeypatch: pytest.
     if not model.exists():
         pytest.fail("no trained model: run `make test`, which trains first")
     storage, metadata = LocalModelStorage.from_model_archive(tmp_path / "storage", model)
-    node = next(n for n in metadata.predict_schema.nodes.values()
-                if n.uses is pipeline_guard.SpacyPipelineGuard)
-    monkeypatch.setattr(pipeline_guard, "read_identity",
-                        lambda: {"pipeline": "nl_core_news_sm", "version": "9.9", "spacy": "x"})
+    node = next(n for n in metadata.predict_schema.nodes.values() if n.uses is pipeline_guard.SpacyPipelineGuard)
+    monkeypatch.setattr(
+        pipeline_guard, "read_identity", lambda: {"pipeline": "nl_core_news_sm", "version": "9.9", "spacy": "x"}
+    )
     with pytest.raises(pipeline_guard.PipelineMismatch):
         pipeline_guard.SpacyPipelineGuard.load({}, storage, node.resource, None)
 
 
 def test_real_dutch_model() -> None:
     if not spacy_pipeline.preferred_available():
-        reason = ("nl_core_news_sm is not installed here (it is not on PyPI and this machine "
-                  "reaches only the package registries); the fallback pipeline is tested instead")
+        reason = (
+            "nl_core_news_sm is not installed here (it is not on PyPI and this machine "
+            "reaches only the package registries); the fallback pipeline is tested instead"
+        )
         print(f"\nSKIP test_real_dutch_model: {reason}")
         pytest.skip(reason)
     nlp = spacy.load(spacy_pipeline.PREFERRED)

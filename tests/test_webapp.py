@@ -1,4 +1,5 @@
 """The knowledge API over HTTP (FastAPI's test client, real SQLite database)."""
+
 from __future__ import annotations
 
 from typing import Iterator, List
@@ -61,8 +62,9 @@ def test_unknown_article_is_404_in_dutch(client: TestClient) -> None:
 
 
 def test_search_ranks_and_localises(client: TestClient) -> None:
-    body = client.get("/api/v1/search", params={"q": "hoe vind ik een clientondersteuner",
-                                                "municipality": "Almere"}).json()
+    body = client.get(
+        "/api/v1/search", params={"q": "hoe vind ik een clientondersteuner", "municipality": "Almere"}
+    ).json()
     top = body["results"][0]
     assert body["decision"] == "answer" and top["article"] == "clientondersteuner-vinden"
     assert top["local"] is True and "Almere" in top["answer"]
@@ -92,8 +94,11 @@ NEW_ARTICLE = {
     "title": "Wat is een gezinscoach?",
     "category": "ondersteuning",
     "short_answer": "Een gezinscoach helpt je gezin thuis. Je spreekt samen af waar je hulp bij wilt.",
-    "example_questions": ["wat doet een gezinscoach", "krijgen wij een gezinscoach",
-                          "wat is een gezinscoach eigenlijk"],
+    "example_questions": [
+        "wat doet een gezinscoach",
+        "krijgen wij een gezinscoach",
+        "wat is een gezinscoach eigenlijk",
+    ],
     "sources": [{"title": "NJi – Wat doet een wijkteam", "url": "https://www.nji.nl/wijkteams/wat-doet-een-wijkteam"}],
     "last_checked": None,
     "review": {"status": "te-controleren", "note": "test"},
@@ -102,8 +107,7 @@ NEW_ARTICLE = {
 
 def test_editing_needs_login(client: TestClient) -> None:
     assert client.put("/api/v1/articles/gezinscoach", json=NEW_ARTICLE).status_code == 401
-    assert client.put("/api/v1/articles/gezinscoach", json=NEW_ARTICLE,
-                      auth=("anna", "fout")).status_code == 401
+    assert client.put("/api/v1/articles/gezinscoach", json=NEW_ARTICLE, auth=("anna", "fout")).status_code == 401
 
 
 def test_incomplete_article_is_refused_in_dutch(client: TestClient) -> None:
@@ -120,11 +124,15 @@ def test_new_article_is_searchable_at_once(client: TestClient) -> None:
 
 
 def test_editor_can_add_a_local_version(client: TestClient) -> None:
-    local = {"article": "wijkteam", "municipalities": ["Zwolle"], "mode": "append",
-             "short_answer": ("In Zwolle heet het wijkteam het sociaal wijkteam. "
-                              "Je vindt het op de site van de gemeente."),
-             "sources": [{"title": "Gemeente Zwolle", "url": "https://www.zwolle.nl"}],
-             "last_checked": None, "review": {"status": "te-controleren", "note": "test"}}
+    local = {
+        "article": "wijkteam",
+        "municipalities": ["Zwolle"],
+        "mode": "append",
+        "short_answer": ("In Zwolle heet het wijkteam het sociaal wijkteam. Je vindt het op de site van de gemeente."),
+        "sources": [{"title": "Gemeente Zwolle", "url": "https://www.zwolle.nl"}],
+        "last_checked": None,
+        "review": {"status": "te-controleren", "note": "test"},
+    }
     assert client.put("/api/v1/local/zwolle-wijkteam", json=local).status_code == 401
     saved = client.put("/api/v1/local/zwolle-wijkteam", json=local, auth=STAFF)
     assert saved.status_code == 200 and saved.json()["warnings"] == []
@@ -135,10 +143,14 @@ def test_editor_can_add_a_local_version(client: TestClient) -> None:
 
 
 def test_editor_is_warned_about_hard_text(client: TestClient) -> None:
-    hard = {**NEW_ARTICLE, "short_answer": (
-        "Overeenkomstig de toepasselijke wetsbepalingen en beleidsregels inzake jeugdbeschermings"
-        "maatregelen dient de gecertificeerde instelling zorgvuldigheidshalve een belangenafweging "
-        "te verrichten alvorens zij overgaat tot het opleggen van een schriftelijke aanwijzing.")}
+    hard = {
+        **NEW_ARTICLE,
+        "short_answer": (
+            "Overeenkomstig de toepasselijke wetsbepalingen en beleidsregels inzake jeugdbeschermings"
+            "maatregelen dient de gecertificeerde instelling zorgvuldigheidshalve een belangenafweging "
+            "te verrichten alvorens zij overgaat tot het opleggen van een schriftelijke aanwijzing."
+        ),
+    }
     saved = client.put("/api/v1/articles/moeilijk", json=hard, auth=STAFF).json()
     assert any("moeilijk te lezen" in w for w in saved["warnings"])
 

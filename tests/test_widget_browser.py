@@ -1,5 +1,6 @@
 """The chat widget in a real browser (Debian's Chromium driven by Playwright),
 against the real web app and Rasa server started by the e2e fixture."""
+
 from __future__ import annotations
 
 import shutil
@@ -21,9 +22,18 @@ def page(stack):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         page = browser.new_page()
         yield page
         browser.close()
@@ -58,13 +68,14 @@ def test_widget_hands_over_to_staff_and_back(page) -> None:
     import json
     import urllib.request
 
-
     def staff(path: str, body=None):
         auth = base64.b64encode(f"anna:{STAFF['anna']}".encode()).decode()
         request = urllib.request.Request(
-            f"http://127.0.0.1:{PORTS.web}/staff/api{path}", method="POST" if body is not None else "GET",
+            f"http://127.0.0.1:{PORTS.web}/staff/api{path}",
+            method="POST" if body is not None else "GET",
             data=json.dumps(body).encode() if body is not None else None,
-            headers={"Authorization": f"Basic {auth}", "Content-Type": "application/json"})
+            headers={"Authorization": f"Basic {auth}", "Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())
 
@@ -101,7 +112,6 @@ def test_widget_hands_over_to_staff_and_back(page) -> None:
 def test_staff_console_takes_a_ticket_and_replies(page) -> None:
     import uuid
 
-
     sender = uuid.uuid4().hex
     say("ik woon in Almere", sender)
     ticket = custom(say("ik wil een mens spreken", sender))["ticket"]
@@ -122,7 +132,6 @@ def test_staff_console_takes_a_ticket_and_replies(page) -> None:
 
 def test_editor_adds_an_article_the_bot_answers_at_once(page) -> None:
     import uuid
-
 
     context = page.context.browser.new_context(http_credentials={"username": "anna", "password": STAFF["anna"]})
     editor = context.new_page()

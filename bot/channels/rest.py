@@ -12,6 +12,7 @@ Differences from Rasa 3.6's own `rest` channel (same URL, /webhooks/rest/webhook
 
 credentials.yml:  bot.channels.rest.RestInput: {}
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,10 @@ log = logging.getLogger(__name__)
 
 FALLBACK_RESPONSE = "utter_cannot_look_up"
 # Used only when even the domain's response cannot be rendered.
-LAST_RESORT = ("Ik kan nu niets opzoeken. Probeer het later nog eens. Is er direct gevaar? Bel 112. "
-               "Zorgen over geweld of kindermishandeling? Bel Veilig Thuis: 0800-2000 (gratis, dag en nacht).")
+LAST_RESORT = (
+    "Ik kan nu niets opzoeken. Probeer het later nog eens. Is er direct gevaar? Bel 112. "
+    "Zorgen over geweld of kindermishandeling? Bel Veilig Thuis: 0800-2000 (gratis, dag en nacht)."
+)
 MAX_SENDER_CHARS = 128
 MAX_METADATA_BYTES = 4096
 
@@ -103,12 +106,17 @@ class RestInput(RasaRestInput):
 
         return hook
 
-    async def handle(self, on_new_message: Callable[[UserMessage], Awaitable[Any]], request: Request,
-                     sender: str, text: str, metadata: Optional[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    async def handle(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        request: Request,
+        sender: str,
+        text: str,
+        metadata: Optional[Dict[str, Any]],
+    ) -> List[Dict[str, Any]]:
         collector = CollectingOutputChannel()
         try:
-            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
-                                             metadata=metadata))
+            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
         except Exception as exc:  # noqa: BLE001 - logged by type; the parent still gets a reply
             log.error("rest channel: handling a message failed (%s)", type(exc).__name__)
         if collector.messages or await is_paused(request, sender):

@@ -10,6 +10,7 @@ This channel re-registers the two handlers concerned; the rest is Rasa's own.
 
 credentials.yml:  bot.channels.socketio.SocketIOInput: {session_persistence: true}
 """
+
 from __future__ import annotations
 
 import inspect
@@ -26,8 +27,7 @@ from knowledge.input_check import normalise
 
 
 class SocketIOOutput(RasaSocketIOOutput):
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any],
-                               **kwargs: Any) -> None:
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         await self.sio.emit(self.bot_message_evt, json_message, room=recipient_id)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
@@ -67,8 +67,14 @@ class SocketIOInput(RasaSocketIOInput):
                     metadata = {}
             if not isinstance(metadata, dict):
                 metadata = {}
-            await on_new_message(UserMessage(
-                normalise(data.get("message", "")), SocketIOOutput(sio, self.bot_message_evt), sender_id,
-                input_channel=self.name(), metadata=metadata))
+            await on_new_message(
+                UserMessage(
+                    normalise(data.get("message", "")),
+                    SocketIOOutput(sio, self.bot_message_evt),
+                    sender_id,
+                    input_channel=self.name(),
+                    metadata=metadata,
+                )
+            )
 
         return blueprint

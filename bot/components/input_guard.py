@@ -1,4 +1,5 @@
 """Route empty, wordless and non-Dutch messages to a clear Dutch reply."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -24,8 +25,13 @@ INTENT_FOR_PROBLEM = {
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class InputGuard(GraphComponent):
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
-               resource: Resource, execution_context: ExecutionContext) -> "InputGuard":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "InputGuard":
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

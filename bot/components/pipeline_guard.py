@@ -4,6 +4,7 @@ At training time the pipeline identity is stored in the model; when the model
 is loaded, a different pipeline on disk stops the server with a clear message
 instead of serving a model with features it was not trained on.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,15 +30,21 @@ class PipelineMismatch(RuntimeError):
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
 class SpacyPipelineGuard(GraphComponent):
-    def __init__(self, model_storage: ModelStorage, resource: Resource,
-                 trained_with: Optional[Dict[str, str]] = None) -> None:
+    def __init__(
+        self, model_storage: ModelStorage, resource: Resource, trained_with: Optional[Dict[str, str]] = None
+    ) -> None:
         self._model_storage = model_storage
         self._resource = resource
         self.trained_with = trained_with or {}
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
-               resource: Resource, execution_context: ExecutionContext) -> "SpacyPipelineGuard":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SpacyPipelineGuard":
         return cls(model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
@@ -49,8 +56,14 @@ class SpacyPipelineGuard(GraphComponent):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "SpacyPipelineGuard":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "SpacyPipelineGuard":
         with model_storage.read_from(resource) as directory:
             trained_with = json.loads((directory / FILE).read_text())
         now = read_identity()

@@ -8,6 +8,7 @@ wins over every other classification. Two layers decide:
   because a trained intent with few examples tends to become a catch-all.
 A trained safety intent below that threshold is replaced by the next intent.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -38,8 +39,13 @@ class SafetyDetector(GraphComponent):
         self.fallback_intent = config["fallback_intent"]
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage,
-               resource: Resource, execution_context: ExecutionContext) -> "SafetyDetector":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SafetyDetector":
         detect("warm up")  # fits the trained layer now, not on a parent's first message
         return cls({**cls.get_default_config(), **config})
 
@@ -47,13 +53,12 @@ class SafetyDetector(GraphComponent):
         intent = message.get(INTENT) or {}
         name = intent.get("name") or ""
         if name.startswith(PREFIX) and (intent.get("confidence") or 0) >= self.threshold:
-            level = name[len(PREFIX):]
+            level = name[len(PREFIX) :]
             return level if level in LEVELS else None
         return None
 
     def _demote(self, message: Message) -> None:
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
-                   if not str(r.get("name", "")).startswith(PREFIX)]
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if not str(r.get("name", "")).startswith(PREFIX)]
         name = ranking[0]["name"] if ranking else self.fallback_intent
         if name == "nlu_fallback":
             name = self.fallback_intent

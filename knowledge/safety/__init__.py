@@ -12,9 +12,21 @@ runs inside the Rasa NLU pipeline and in the web app, in about a millisecond.
     model.py      the trained layer (content/safety_examples/*.tsv)
     detect.py     detect(): both layers, failing safe
 """
+
 from knowledge.safety.detect import detect
 from knowledge.safety.levels import LABELS, LEVELS, Labelled, SafetySignal, read_labelled
 from knowledge.safety.rules import PATTERNS_PATH, PatternSet, load_patterns, normalise, rules_fired
 
-__all__ = ["LABELS", "LEVELS", "PATTERNS_PATH", "Labelled", "PatternSet", "SafetySignal", "detect", "load_patterns",
-           "normalise", "read_labelled", "rules_fired"]
+__all__ = [
+    "LABELS",
+    "LEVELS",
+    "PATTERNS_PATH",
+    "Labelled",
+    "PatternSet",
+    "SafetySignal",
+    "detect",
+    "load_patterns",
+    "normalise",
+    "read_labelled",
+    "rules_fired",
+]

@@ -1,4 +1,5 @@
 """detect(): the two layers together, failing safe."""
+
 from __future__ import annotations
 
 import logging

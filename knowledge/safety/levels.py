@@ -1,4 +1,5 @@
 """The safety levels, the detector's result, and the one reader of labelled files."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -16,6 +16,7 @@ shown once too often costs little), higher where look-alikes are common.
 The model does not train on tests/data/ (`make safety-report` prints the
 figures on the development and held-out sets).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -33,8 +34,16 @@ from knowledge.safety.rules import normalise
 
 EXAMPLES_DIR = CONTENT_DIR / "safety_examples"
 # Articles whose example questions may read like signals; not used as `none`.
-NOT_NEGATIVE = frozenset({"acuut-gevaar", "zelfmoordgedachten", "kindertelefoon",
-                          "steun-voor-jezelf", "veilig-thuis-bellen", "praten-met-een-mens"})
+NOT_NEGATIVE = frozenset(
+    {
+        "acuut-gevaar",
+        "zelfmoordgedachten",
+        "kindertelefoon",
+        "steun-voor-jezelf",
+        "veilig-thuis-bellen",
+        "praten-met-een-mens",
+    }
+)
 # Chosen on out-of-fold predictions (5-fold over all examples): each keeps the model's own false alarms on
 # look-alike messages under about 3% while the patterns cover what the model misses.
 THRESHOLDS = {"acute": 0.30, "suicide": 0.40, "disclosure": 0.70, "distress": 0.80}
@@ -61,40 +70,51 @@ class SafetyModel:
     """Probabilities per level for a message, and how close it is to each level's examples."""
 
     def __init__(self, examples: Sequence[Tuple[str, str]], normalise: Callable[[str], str]) -> None:
-        self.features = FeatureUnion([
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                      preprocessor=normalise)),
-            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, preprocessor=normalise)),
-        ])
+        self.features = FeatureUnion(
+            [
+                (
+                    "chars",
+                    TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, preprocessor=normalise),
+                ),
+                ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, preprocessor=normalise)),
+            ]
+        )
         labels = [label for label, _ in examples]
         matrix = self.features.fit_transform([t for _, t in examples])
         self.model = LogisticRegression(C=10, max_iter=3000, class_weight="balanced")
         self.model.fit(matrix, labels)
         # Each part is L2-normalised, so a row's norm is sqrt(2): cosine = dot / 2.
-        self._examples = {level: matrix[[i for i, lab in enumerate(labels) if lab == level]].T.tocsr()
-                          for level in LEVELS if level in labels}
+        self._examples = {
+            level: matrix[[i for i, lab in enumerate(labels) if lab == level]].T.tocsr()
+            for level in LEVELS
+            if level in labels
+        }
 
     def assess(self, text: str) -> Tuple[Dict[str, float], Dict[str, float]]:
         """(probability per label, highest similarity to an example of each level)."""
         row = self.features.transform([text])
         probabilities = dict(zip(self.model.classes_, self.model.predict_proba(row)[0], strict=True))
-        support = {level: float((row @ examples).max()) / 2 if examples.shape[1] else 0.0
-                   for level, examples in self._examples.items()}
+        support = {
+            level: float((row @ examples).max()) / 2 if examples.shape[1] else 0.0
+            for level, examples in self._examples.items()
+        }
         return probabilities, support
 
     def probabilities(self, text: str) -> Dict[str, float]:
         return self.assess(text)[0]
 
-    def level(self, text: str, thresholds: Optional[Dict[str, float]] = None,
-              support_min: Optional[Dict[str, float]] = None) -> Optional[str]:
+    def level(
+        self, text: str, thresholds: Optional[Dict[str, float]] = None, support_min: Optional[Dict[str, float]] = None
+    ) -> Optional[str]:
         """The most serious level whose probability reaches its threshold, among
         the levels the message is close enough to."""
         thresholds = thresholds or THRESHOLDS
         support_min = SUPPORT_MIN if support_min is None else support_min
         probabilities, support = self.assess(text)
         for level in LEVELS:
-            if (probabilities.get(level, 0.0) >= thresholds[level]
-                    and support.get(level, 0.0) >= support_min.get(level, 0.0)):
+            if probabilities.get(level, 0.0) >= thresholds[level] and support.get(level, 0.0) >= support_min.get(
+                level, 0.0
+            ):
                 return level
         return None
 

@@ -8,6 +8,7 @@ first letter, one edit - two for long words - and a rapidfuzz ratio of at least
 "geweld"; `scripts/safety_eval.py --fuzzy-check` finds them. snowballstemmer
 adds a few more inflections; the results do not depend on it.
 """
+
 from __future__ import annotations
 
 import html
@@ -59,7 +60,8 @@ class Normaliser:
         self.phrases = phrases
         self._phrase_re = (
             re.compile("(?<= )(%s) " % "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
-            if phrases else None
+            if phrases
+            else None
         )
         self._canon_cache: Dict[str, str] = {}
         self._fuzzy_by_first: Dict[str, List[str]] = {}
@@ -117,7 +119,7 @@ class Normaliser:
         return out
 
     def _collapse(self, word: str) -> str:
-        """"heeeelp" -> "help", "doooood" -> "dood": try two letters, then one."""
+        """ "heeeelp" -> "help", "doooood" -> "dood": try two letters, then one."""
         two = _REPEAT_RE.sub(r"\1\1", word)
         one = _REPEAT_RE.sub(r"\1", word)
         for cand in (two, one):
@@ -151,8 +153,9 @@ class Normaliser:
                 return stemmed
         # a typo: same first letter, one edit (two for long words), and a high ratio
         max_edits = 1 if n < 9 else 2
-        best = process.extractOne(word, self._fuzzy_by_first.get(word[0], ()), scorer=OSA.distance,
-                                  score_cutoff=max_edits)
+        best = process.extractOne(
+            word, self._fuzzy_by_first.get(word[0], ()), scorer=OSA.distance, score_cutoff=max_edits
+        )
         if best and _same_ending(word, best[0]) and fuzz.ratio(word, best[0]) >= self.fuzzy_cutoff:
             return best[0]
         for prefix in self._fuzzy_prefixes:  # a typo inside a compound: "zelfmordgedachten"
@@ -165,7 +168,6 @@ class Normaliser:
     def _protected(self, word: str) -> bool:
         """Listed under never_fuzzy (entries ending in * protect every word starting so)."""
         return word in self.never_fuzzy or any(word.startswith(p) for p in self._never_prefixes)
-
 
 
 def _same_ending(word: str, cand: str) -> bool:

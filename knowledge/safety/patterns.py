@@ -4,6 +4,7 @@ A pattern line is matched against the normalised message (see normalise.py):
 tokens separated by spaces, `|` between sentences. The syntax is documented
 in `PatternLanguage.compile`.
 """
+
 from __future__ import annotations
 
 import re
@@ -53,8 +54,10 @@ class PatternLanguage:
         elements = _split_elements(pattern)
         for here, after in zip(elements, elements[1:], strict=False):
             if "|" in here and not here.startswith("(") and not _GAP_RE.match(after) and after not in "^$":
-                raise ValueError(f"ambiguous {here} {after!r} in {pattern!r}: write ({here}) {after} "
-                                 f"or ({here} {after}) - see the pattern language")
+                raise ValueError(
+                    f"ambiguous {here} {after!r} in {pattern!r}: write ({here}) {after} "
+                    f"or ({here} {after}) - see the pattern language"
+                )
         for element in elements:
             optional = len(element) > 1 and element.endswith("?")
             if optional:
@@ -69,8 +72,11 @@ class PatternLanguage:
                 stop = self._gap_stop if gap.group(1) == "..." else ""
                 parts.append("(?:%s%s){0,%d}?" % (stop, _WORD, n))  # lazy: the shortest match, so guards see less
             else:  # a|b|@c, where an alternative may itself be a (group)
-                alts = [self._sequence(a, depth + 1) if a.startswith("(") else self._atom(a, depth)
-                        for a in _split_top(element, "|") if a]
+                alts = [
+                    self._sequence(a, depth + 1) if a.startswith("(") else self._atom(a, depth)
+                    for a in _split_top(element, "|")
+                    if a
+                ]
                 parts.append("(?:%s)%s" % ("|".join(alts), "?" if optional else ""))
         return "".join(parts)
 
@@ -87,9 +93,7 @@ class PatternLanguage:
             if name not in self._list_cache:
                 if name not in self.lists:
                     raise ValueError(f"unknown list @{name}")
-                self._list_cache[name] = "(?:%s)" % "|".join(
-                    self._sequence(e, depth + 1) for e in self.lists[name]
-                )
+                self._list_cache[name] = "(?:%s)" % "|".join(self._sequence(e, depth + 1) for e in self.lists[name])
             return self._list_cache[name]
         if atom.endswith("*"):
             stem = atom[:-1].lower()
@@ -100,7 +104,6 @@ class PatternLanguage:
         word = atom.lower()
         self.vocab.add(word)
         return re.escape(word) + " "
-
 
 
 def _split_top(text: str, sep: str) -> List[str]:

@@ -1,4 +1,5 @@
 """Knowledge API: articles, search and glossary (read), article editing (staff)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -33,8 +34,10 @@ def _article_json(session: Any, row: Article, municipality: Optional[str]) -> Di
     data["last_checked"] = row.last_checked.isoformat() if row.last_checked else None
     local = answers.local_version(session, row.slug, municipality)
     if local is not None:
-        data["local"] = {**local_to_dict(local),
-                         "last_checked": local.last_checked.isoformat() if local.last_checked else None}
+        data["local"] = {
+            **local_to_dict(local),
+            "last_checked": local.last_checked.isoformat() if local.last_checked else None,
+        }
     else:
         data["local"] = None
     data["municipality"] = municipality
@@ -52,8 +55,11 @@ def list_articles(municipality: Optional[str] = None) -> List[Dict[str, Any]]:
     """All published articles, with the municipality's local version where one exists."""
     place = _municipality(municipality)
     with session_scope() as session:
-        rows = session.execute(select(Article).where(Article.published.is_(True))
-                               .order_by(Article.category, Article.slug)).scalars().all()
+        rows = (
+            session.execute(select(Article).where(Article.published.is_(True)).order_by(Article.category, Article.slug))
+            .scalars()
+            .all()
+        )
         return [_article_json(session, r, place) for r in rows]
 
 
@@ -61,16 +67,16 @@ def list_articles(municipality: Optional[str] = None) -> List[Dict[str, Any]]:
 def get_article(slug: str, municipality: Optional[str] = None) -> Dict[str, Any]:
     place = _municipality(municipality)
     with session_scope() as session:
-        row = session.execute(select(Article).where(
-            Article.slug == slug, Article.published.is_(True))).scalar_one_or_none()
+        row = session.execute(
+            select(Article).where(Article.slug == slug, Article.published.is_(True))
+        ).scalar_one_or_none()
         if row is None:
             raise HTTPException(404, "Dit artikel bestaat niet.")
         return _article_json(session, row, place)
 
 
 @router.put("/articles/{slug}")
-def put_article(slug: str, article: Dict[str, Any],
-                user: str = Depends(staff_user)) -> Dict[str, Any]:
+def put_article(slug: str, article: Dict[str, Any], user: str = Depends(staff_user)) -> Dict[str, Any]:
     """Create or replace an article (editors). Answerable at once, no retraining."""
     if article.get("slug", slug) != slug:
         raise HTTPException(422, "De slug in de tekst hoort gelijk te zijn aan die in het adres.")
@@ -88,16 +94,16 @@ def list_local(user: str = Depends(staff_user)) -> List[Dict[str, Any]]:
     """All local versions (editors)."""
     with session_scope() as session:
         rows = session.execute(select(LocalVersion).order_by(LocalVersion.key)).scalars().all()
-        return [{**local_to_dict(r), "last_checked": r.last_checked.isoformat() if r.last_checked else None}
-                for r in rows]
+        return [
+            {**local_to_dict(r), "last_checked": r.last_checked.isoformat() if r.last_checked else None} for r in rows
+        ]
 
 
 @router.put("/local/{key}")
 def put_local(key: str, local: Dict[str, Any], user: str = Depends(staff_user)) -> Dict[str, Any]:
     """Create or replace a municipality's version of an article (editors)."""
     with session_scope() as session:
-        exists = session.execute(select(Article.id).where(
-            Article.slug == local.get("article"))).first()
+        exists = session.execute(select(Article.id).where(Article.slug == local.get("article"))).first()
         if not exists:
             raise HTTPException(422, "Dit lokale stuk hoort bij een artikel dat niet bestaat.")
         try:
@@ -108,8 +114,11 @@ def put_local(key: str, local: Dict[str, Any], user: str = Depends(staff_user)) 
 
 
 @router.get("/search")
-def search(q: str = Query(..., min_length=1, max_length=2000),
-           municipality: Optional[str] = None, limit: int = Query(5, ge=1, le=20)) -> Dict[str, Any]:
+def search(
+    q: str = Query(..., min_length=1, max_length=2000),
+    municipality: Optional[str] = None,
+    limit: int = Query(5, ge=1, le=20),
+) -> Dict[str, Any]:
     """Ranked articles for a question, each with the local answer where one exists."""
     place = _municipality(municipality)
     with session_scope() as session:
@@ -117,15 +126,22 @@ def search(q: str = Query(..., min_length=1, max_length=2000),
         hits = []
         for hit in result.hits:
             answer = answers.article_answer(session, hit.slug, place)
-            hits.append({"article": hit.slug, "title": hit.title, "score": hit.score,
-                         "answer": answer.text if answer else None,
-                         "local": bool(answer and answer.payload["local"]),
-                         "sources": answer.payload["sources"] if answer else []})
+            hits.append(
+                {
+                    "article": hit.slug,
+                    "title": hit.title,
+                    "score": hit.score,
+                    "answer": answer.text if answer else None,
+                    "local": bool(answer and answer.payload["local"]),
+                    "sources": answer.payload["sources"] if answer else [],
+                }
+            )
         return {"query": q, "municipality": place, "decision": result.decision, "results": hits}
 
 
 @router.get("/glossary")
 def list_glossary() -> List[Dict[str, Any]]:
     with session_scope() as session:
-        return [{"term": d.term, "definition": d.definition, "article": d.article_slug}
-                for d in glossary.all_terms(session)]
+        return [
+            {"term": d.term, "definition": d.definition, "article": d.article_slug} for d in glossary.all_terms(session)
+        ]

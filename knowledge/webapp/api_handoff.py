@@ -1,4 +1,5 @@
 """Handoff endpoints for the parent's widget (ticket token) and for staff (login)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -31,14 +32,22 @@ class Contact(BaseModel):
 
 
 def _message_json(message: TicketMessage) -> Dict[str, Any]:
-    return {"id": message.id, "sender": message.sender, "text": message.text,
-            "at": message.created_at.isoformat() + "Z"}
+    return {
+        "id": message.id,
+        "sender": message.sender,
+        "text": message.text,
+        "at": message.created_at.isoformat() + "Z",
+    }
 
 
 def _ticket_json(ticket: Ticket, with_messages: bool = False, after: int = 0) -> Dict[str, Any]:
     data: Dict[str, Any] = {
-        "ticket": ticket.public_id, "status": ticket.status, "urgency": ticket.urgency,
-        "level": ticket.level, "municipality": ticket.municipality, "taken_by": ticket.taken_by,
+        "ticket": ticket.public_id,
+        "status": ticket.status,
+        "urgency": ticket.urgency,
+        "level": ticket.level,
+        "municipality": ticket.municipality,
+        "taken_by": ticket.taken_by,
         "waiting_seconds": int((utcnow() - ticket.created_at).total_seconds()),
         "callback_contact": ticket.callback_contact,
         "handoff": {"kind": "handoff", "status": ticket.status, "ticket": ticket.public_id},
@@ -66,8 +75,7 @@ def _parent_ticket(session: Session, public_id: str, token: Optional[str]) -> Ti
 
 
 @parent.get("/{public_id}")
-def parent_poll(public_id: str, after: int = 0,
-                x_ticket_token: Optional[str] = Header(None)) -> Dict[str, Any]:
+def parent_poll(public_id: str, after: int = 0, x_ticket_token: Optional[str] = Header(None)) -> Dict[str, Any]:
     """Status and new messages for the parent's widget."""
     with session_scope() as session:
         ticket = _parent_ticket(session, public_id, x_ticket_token)
@@ -77,8 +85,7 @@ def parent_poll(public_id: str, after: int = 0,
 
 
 @parent.post("/{public_id}/messages")
-def parent_message(public_id: str, body: Text,
-                   x_ticket_token: Optional[str] = Header(None)) -> Dict[str, Any]:
+def parent_message(public_id: str, body: Text, x_ticket_token: Optional[str] = Header(None)) -> Dict[str, Any]:
     """A message from the parent while waiting or talking to staff; safety still runs."""
     text = _usable_text(body.text)
     signal = detect(text)
@@ -93,14 +100,12 @@ def parent_message(public_id: str, body: Text,
 
 
 @parent.post("/{public_id}/callback")
-def parent_callback(public_id: str, body: Contact,
-                    x_ticket_token: Optional[str] = Header(None)) -> Dict[str, Any]:
+def parent_callback(public_id: str, body: Contact, x_ticket_token: Optional[str] = Header(None)) -> Dict[str, Any]:
     contact = _usable_text(body.contact)
     with session_scope() as session:
         ticket = _parent_ticket(session, public_id, x_ticket_token)
         handoff.request_callback(session, ticket, contact)
-        return {"status": ticket.status,
-                "text": "Dank je. We bellen of mailen je zo snel mogelijk, op een werkdag."}
+        return {"status": ticket.status, "text": "Dank je. We bellen of mailen je zo snel mogelijk, op een werkdag."}
 
 
 @staff.get("", response_class=HTMLResponse)

@@ -1,7 +1,8 @@
 """Create the FastAPI app and serve it.
 
-    python -m knowledge.webapp.app      # port WEB_PORT (8000)
+python -m knowledge.webapp.app      # port WEB_PORT (8000)
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict
@@ -21,13 +22,20 @@ WIDGET_DIR = REPO_ROOT / "web_widget"
 
 
 def create_app() -> FastAPI:
-    app = FastAPI(title="Informatiepunt jeugdbescherming",
-                  description="Kennisbank en chat voor ouders in de jeugdbeschermingsketen.",
-                  version="1.0")
+    app = FastAPI(
+        title="Informatiepunt jeugdbescherming",
+        description="Kennisbank en chat voor ouders in de jeugdbeschermingsketen.",
+        version="1.0",
+    )
     # The widget runs on municipalities' own sites: allow cross-origin calls
     # without cookies (the handoff API uses a ticket token header instead).
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
-                       allow_methods=["GET", "POST"], allow_headers=["Content-Type", "X-Ticket-Token"])
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_credentials=False,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type", "X-Ticket-Token"],
+    )
     app.include_router(api_articles.router)
     app.include_router(api_articles.pages)
     app.include_router(api_handoff.parent)
@@ -53,5 +61,4 @@ app = create_app()
 if __name__ == "__main__":
     import uvicorn
 
-    uvicorn.run(app, host="0.0.0.0", port=settings().web_port, log_level="warning", ws="none",
-                access_log=False)
+    uvicorn.run(app, host="0.0.0.0", port=settings().web_port, log_level="warning", ws="none", access_log=False)

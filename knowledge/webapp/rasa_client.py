@@ -2,6 +2,7 @@
 
 The Rasa API token stays on the server; the browser never sees it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -18,8 +19,7 @@ def resume_conversation(conversation_id: str) -> bool:
     """Let the bot answer this conversation again; False when Rasa cannot be reached."""
     url = f"{settings().rasa_url}/conversations/{quote(conversation_id, safe='')}/tracker/events"
     try:
-        response = httpx.post(url, params={"token": settings().rasa_token},
-                              json=[{"event": "resume"}], timeout=10)
+        response = httpx.post(url, params={"token": settings().rasa_token}, json=[{"event": "resume"}], timeout=10)
         response.raise_for_status()
         return True
     except httpx.HTTPError as exc:
