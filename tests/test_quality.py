@@ -55,4 +55,43 @@ def test_safety_on_held_out_messages() -> None:
     assert found["acute"] == total["acute"], "an acute message was missed"
     assert found["suicide"] == total["suicide"], "a suicide message was missed"
     assert found["disclosure"] >= 0.95 * total["disclosure"]
+    assert found["distress"] >= 0.90 * total["distress"]
     assert alarms <= 0.05 * nones
+
+
+def _training_texts() -> set:
+    """Every text any layer learns from: safety examples, NLU data, article questions."""
+    from knowledge.config import CONTENT_DIR
+    from knowledge.safety.model import training_examples
+
+    def fold(text: str) -> str:
+        return " ".join(str(text).lower().split())
+
+    texts = {fold(t) for _, t in training_examples()}
+    for path in (DATA.parent.parent / "data" / "nlu").glob("*.yml"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip().startswith("- "):
+                texts.add(fold(line.strip()[2:].strip().strip('"')))
+    for path in (CONTENT_DIR / "articles").glob("*.yaml"):
+        article = yaml.safe_load(path.read_text(encoding="utf-8"))
+        texts.update(fold(q) for q in article.get("example_questions") or [])
+    return texts
+
+
+def _held_out_texts() -> dict:
+    out = {}
+    for path in DATA.glob("safety_holdout*.tsv"):
+        out[path.name] = [row.text for row in read_labelled(path)[0]]
+    for path in DATA.glob("retrieval_holdout*.yaml"):
+        out[path.name] = [c["q"] for c in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    return out
+
+
+def test_held_out_sets_are_never_trained_on() -> None:
+    seen = _training_texts()
+    held_out = _held_out_texts()
+    assert len(seen) > 1000 and "safety_holdout.tsv" in held_out
+    overlap = {
+        name: [t for t in texts if " ".join(t.lower().split()) in seen] for name, texts in held_out.items()
+    }
+    assert {name: found for name, found in overlap.items() if found} == {}
