@@ -108,9 +108,12 @@ bench: install
 nlu-report: install
 	@$(PY) -m scripts.retrieval_report
 
+SAFETY_SETS := $(sort $(wildcard tests/data/safety_holdout*.tsv))
+
+# Held-out figures (no message text): the detector, then the whole trained NLU pipeline.
 safety-report: train
-	@$(PY) scripts/safety_eval.py tests/data/safety_holdout.tsv
-	@$(PY) -m scripts.safety_nlu_report tests/data/safety_holdout.tsv
+	@$(PY) -m scripts.safety_report $(SAFETY_SETS)
+	@$(PY) -m scripts.safety_nlu_report $(SAFETY_SETS)
 
 clean:
 	rm -rf var
