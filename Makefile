@@ -66,8 +66,8 @@ validate: install
 	@echo "   the REST channel sends utter_cannot_look_up)"
 
 lint: install-dev
-	@$(VENV)/bin/ruff check knowledge actions bot scripts tests
-	@$(VENV)/bin/ruff format --check knowledge actions bot scripts tests
+	@$(VENV)/bin/ruff check knowledge actions bot webapp scripts tests
+	@$(VENV)/bin/ruff format --check knowledge actions bot webapp scripts tests
 	@$(VENV)/bin/mypy
 	@echo ">> ruff and mypy: ok"
 

@@ -69,6 +69,28 @@ class ActionDefine(Action):
         return answer_question(dispatcher, tracker)
 
 
+class ActionAnswerAfterDistress(Action):
+    """After the distress reply: answer the question in the message when there
+    clearly is one ("ik ben radeloos, wat doet de Raad?"), else offer a person."""
+
+    def name(self) -> Text:
+        return "action_answer_after_distress"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        place, events = municipality(tracker)
+        with session_scope() as session:
+            result = RETRIEVER.search(session, question_text(tracker))
+            if result.decision == "answer" and result.best is not None:
+                answer = answers.article_answer(session, result.best.slug, place)
+                if answer:
+                    send(dispatcher, answer)
+                    return events
+        dispatcher.utter_message(response="utter_offer_human")
+        return events
+
+
 class ActionSetMunicipality(Action):
     def name(self) -> Text:
         return "action_set_municipality"

@@ -129,8 +129,9 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     blocks: Dict[str, Figures] = {}
     for path in args.files:
         blocks[path.name] = run(path.name, read_labelled(path)[0])
-    blocks["retrieval questions"] = run("retrieval held-out questions (ordinary and out-of-domain)",
-                                        retrieval_questions())
+    blocks["retrieval questions"] = run(
+        "retrieval held-out questions (ordinary and out-of-domain)", retrieval_questions()
+    )
     for figures in blocks.values():
         print(format_figures(figures, args.show_errors))
         print()

@@ -111,7 +111,7 @@ def commands(ports: Ports, model: Path) -> Dict[str, List[str]]:
             py,
             "-m",
             "uvicorn",
-            "knowledge.webapp.app:app",
+            "webapp.app:app",
             "--host",
             "0.0.0.0",
             "--port",

@@ -160,3 +160,18 @@ def test_unsure_answer_says_so_and_offers_the_next_topics(seeded_db: str) -> Non
         '/ask_article{"article": "juridisch-loket"}',
         '/ask_article{"article": "hoger-beroep"}',
     ]
+
+
+def test_distress_with_a_question_still_answers_it(seeded_db: str) -> None:
+    from actions.actions import ActionAnswerAfterDistress
+
+    messages, _ = run(ActionAnswerAfterDistress(), make_tracker("ik ben echt radeloos. wat doet veilig thuis?"))
+    data = payload(messages)
+    assert data["kind"] == "answer" and data["article"] == "veilig-thuis"
+
+
+def test_distress_without_a_question_offers_a_person(seeded_db: str) -> None:
+    from actions.actions import ActionAnswerAfterDistress
+
+    messages, _ = run(ActionAnswerAfterDistress(), make_tracker("ik ben helemaal op, ik huil alleen nog maar"))
+    assert [m.get("response") for m in messages] == ["utter_offer_human"]

@@ -145,3 +145,10 @@ def test_socketio_channel_answers_and_keeps_the_session(stack: services.Services
     answer = next(m for m in second if m.get("kind") == "answer")
     assert answer["article"] == "clientondersteuner-vinden" and answer["local"] is True
     assert any(m.get("text") for m in second)
+
+
+def test_distress_is_acknowledged_and_the_question_answered(stack: services.Services) -> None:
+    reply = say("ik ben echt radeloos en ik slaap niet meer. wat doet veilig thuis eigenlijk?")
+    kinds = [m["custom"].get("kind") for m in reply if "custom" in m]
+    assert kinds[0] == "safety" and reply[0]["custom"]["level"] == "distress"
+    assert "answer" in kinds and "0800-0113" in texts(reply)

@@ -102,7 +102,7 @@ def test_staffed_hours(when: dt.datetime, place: str, expected: bool) -> None:
 @pytest.fixture()
 def client(seeded_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     from knowledge.config import settings
-    from knowledge.webapp.app import create_app
+    from webapp.app import create_app
 
     monkeypatch.setenv("STAFF_USERS", STAFF_USERS)
     monkeypatch.setenv("RASA_URL", "http://127.0.0.1:9")  # nothing listens: resume must fail softly

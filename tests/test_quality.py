@@ -91,7 +91,5 @@ def test_held_out_sets_are_never_trained_on() -> None:
     seen = _training_texts()
     held_out = _held_out_texts()
     assert len(seen) > 1000 and "safety_holdout.tsv" in held_out
-    overlap = {
-        name: [t for t in texts if " ".join(t.lower().split()) in seen] for name, texts in held_out.items()
-    }
+    overlap = {name: [t for t in texts if " ".join(t.lower().split()) in seen] for name, texts in held_out.items()}
     assert {name: found for name, found in overlap.items() if found} == {}

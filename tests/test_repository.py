@@ -50,3 +50,31 @@ def test_no_large_file_is_tracked() -> None:
 )
 def test_generated_pattern(path: str, generated: bool) -> None:
     assert bool(GENERATED.search(path)) is generated
+
+
+ADAPTER_IMPORTS = (
+    "rasa",
+    "rasa_sdk",
+    "fastapi",
+    "starlette",
+    "sanic",
+    "uvicorn",
+    "actions",
+    "bot",
+    "webapp",
+    "scripts",
+)
+
+
+def test_the_domain_imports_no_adapter() -> None:
+    """knowledge/ is plain Python: Rasa, the web framework and the adapters depend on it, never back."""
+    import ast
+
+    wrong = []
+    for path in sorted((ROOT / "knowledge").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            wrong += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in ADAPTER_IMPORTS]
+    assert wrong == []

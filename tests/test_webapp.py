@@ -17,7 +17,7 @@ STAFF = ("anna", ACCOUNTS["anna"])
 @pytest.fixture()
 def client(seeded_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     """The web app on this test's own database, with test-only staff accounts."""
-    from knowledge.webapp.app import create_app
+    from webapp.app import create_app
 
     monkeypatch.setenv("STAFF_USERS", STAFF_USERS)
     settings.cache_clear()
@@ -27,7 +27,7 @@ def client(seeded_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
 
 
 def test_no_default_account_outside_development_mode(seeded_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from knowledge.webapp.app import create_app
+    from webapp.app import create_app
 
     settings.cache_clear()
     assert settings().staff_users == {}

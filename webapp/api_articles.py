@@ -16,7 +16,7 @@ from knowledge.models import Article, LocalVersion
 from knowledge.municipalities import canonical_municipality
 from knowledge.readability import warnings
 from knowledge.retrieval import Retriever
-from knowledge.webapp.auth import staff_user
+from webapp.auth import staff_user
 
 router = APIRouter(prefix="/api/v1", tags=["kennisbank"])
 pages = APIRouter(tags=["redactie"])

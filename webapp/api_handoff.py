@@ -15,8 +15,8 @@ from knowledge.db import session_scope
 from knowledge.input_check import clean
 from knowledge.models import Ticket, TicketMessage, utcnow
 from knowledge.safety import detect
-from knowledge.webapp.auth import staff_user
-from knowledge.webapp.rasa_client import resume_conversation
+from webapp.auth import staff_user
+from webapp.rasa_client import resume_conversation
 
 parent = APIRouter(prefix="/api/v1/handoff", tags=["doorverbinden (ouder)"])
 staff = APIRouter(prefix="/staff", tags=["doorverbinden (medewerkers)"])

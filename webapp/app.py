@@ -1,6 +1,6 @@
 """Create the FastAPI app and serve it.
 
-python -m knowledge.webapp.app      # port WEB_PORT (8000)
+python -m webapp.app      # port WEB_PORT (8000)
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from knowledge.config import REPO_ROOT, settings
 from knowledge.db import session_scope
 from knowledge.models import Article
-from knowledge.webapp import api_articles, api_handoff
+from webapp import api_articles, api_handoff
 
 WIDGET_DIR = REPO_ROOT / "web_widget"
 
