@@ -20,7 +20,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export RASA_CACHE_DIRECTORY := $(CURDIR)/var/rasa-cache
 
 .PHONY: run test install install-dev pipeline seed train validate lint unit e2e bench nlu-report \
-	safety-report browser clean
+	safety-report browser stories clean
 
 $(RUN_STAMP): requirements.txt constraints.txt pyproject.toml
 	@mkdir -p var/log
@@ -74,8 +74,17 @@ lint: install-dev
 unit: install-dev pipeline
 	@$(PY) -m pytest -m "not e2e and not trained"
 
-e2e: install-dev train browser
+e2e: install-dev train browser stories
 	@$(PY) -m pytest -m "e2e or trained"
+
+# Rasa test stories: each message through the trained NLU pipeline, each next
+# action predicted; any wrong prediction fails.
+stories: install-dev train
+	@mkdir -p var/log
+	@$(PY) -m rasa test core --model "$$($(PY) -c 'from scripts.train import model_path; print(model_path())')" \
+		--stories tests/test_stories.yml --fail-on-prediction-errors --out var/rasa-test > var/log/rasa-test.log 2>&1 \
+		|| (tail -n 40 var/log/rasa-test.log; cat var/rasa-test/failed_test_stories.yml 2>/dev/null; exit 1)
+	@grep -h "Correct:" var/log/rasa-test.log | head -1 | sed 's/.*Correct:/>> rasa test stories: correct/'
 
 # `make run` is the development setup: it says so, and only there do the
 # development defaults (a staff account medewerker/medewerker) exist.
@@ -97,10 +106,13 @@ test: install-dev
 	$(call STAGE,"5/5 end-to-end and browser tests")
 	@$(MAKE) --no-print-directory e2e
 
+# Debian's Chromium for the widget's browser tests (Playwright drives it; no browser download).
+# axe-core, the accessibility checker, is vendored and pinned in tests/vendor/.
 browser:
-	@command -v chromium >/dev/null || (echo ">> installing Chromium for the widget test (Debian package)"; \
+	@command -v chromium >/dev/null || (echo ">> installing Chromium for the widget tests (Debian package)"; \
 		mkdir -p var/log; (apt-get update -qq && apt-get install -y -qq chromium) > var/log/apt-chromium.log 2>&1 \
-		|| echo "   could not install chromium: the browser tests will say why they are skipped")
+		|| (echo "!! could not install chromium (see var/log/apt-chromium.log): the widget's browser tests need it"; exit 1))
+	@chromium --version 2>/dev/null | head -1
 
 bench: install
 	@$(PY) -m scripts.bench

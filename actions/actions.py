@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation import municipality, question_text, send, user_text, was_too_long
 from knowledge import answers, glossary
 from knowledge.db import session_scope
+from knowledge.dialogue import DialogueState, respond
 from knowledge.retrieval import Retriever
 
 RETRIEVER = Retriever()
@@ -19,26 +20,31 @@ TOO_LONG_NOTE = "Je bericht is erg lang. Ik heb het begin gelezen.\n\n"
 
 
 def answer_question(
-    dispatcher: CollectingDispatcher, tracker: Tracker, slug: Optional[str] = None
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    chosen: Optional[str] = None,
+    section: Optional[str] = None,
+    confident_only: bool = False,
 ) -> List[Dict[Text, Any]]:
-    """Answer from the knowledge base: the chosen article, or the best match."""
+    """Answer from the knowledge base with the conversation's topic in mind.
+
+    With CONFIDENT_ONLY (after the distress reply, which already acknowledged
+    the feelings) nothing is sent unless the answer is sure; it returns [] then,
+    so the caller can offer a person.
+    """
     place, events = municipality(tracker)
     prefix = TOO_LONG_NOTE if was_too_long(tracker) else ""
+    state = DialogueState.from_slots(tracker.get_slot)
     with session_scope() as session:
-        if slug:
-            answer = answers.article_answer(session, slug, place)
-        else:
-            result = RETRIEVER.search(session, question_text(tracker))
-            if result.decision == "answer" and result.best is not None:
-                answer = answers.article_answer(session, result.best.slug, place)
-            elif result.decision == "tentative":
-                answer = answers.tentative_answer(session, result.hits, place)
-            elif result.decision == "choose":
-                answer = answers.choice_answer(result.hits)
-            else:
-                answer = answers.unknown_answer()
-        send(dispatcher, answer or answers.unknown_answer(), prefix)
-    return events
+        reply = respond(
+            session, RETRIEVER, question_text(tracker), state, place, chosen, section, acknowledge=not confident_only
+        )
+    sure = any(a.payload.get("kind") == "answer" and a.payload.get("confident") for a in reply.answers)
+    if confident_only and not sure:
+        return []
+    for i, answer in enumerate(reply.answers):
+        send(dispatcher, answer, prefix if i == 0 else "")
+    return events + [SlotSet(name, value) for name, value in reply.state.to_slots().items()]
 
 
 class ActionAnswer(Action):
@@ -48,10 +54,11 @@ class ActionAnswer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        chosen = None
+        chosen = section = None
         if tracker.latest_message.get("intent", {}).get("name") == "ask_article":
             chosen = next(tracker.get_latest_entity_values("article"), None)
-        return answer_question(dispatcher, tracker, chosen) + [SlotSet("article", None)]
+            section = next(tracker.get_latest_entity_values("section"), None)
+        return answer_question(dispatcher, tracker, chosen, section) + [SlotSet("article", None)]
 
 
 class ActionDefine(Action):
@@ -79,15 +86,9 @@ class ActionAnswerAfterDistress(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        place, events = municipality(tracker)
-        with session_scope() as session:
-            result = RETRIEVER.search(session, question_text(tracker))
-            if result.decision == "answer" and result.best is not None:
-                answer = answers.article_answer(session, result.best.slug, place)
-                if answer:
-                    send(dispatcher, answer)
-                    return events
-        dispatcher.utter_message(response="utter_offer_human")
+        events = answer_question(dispatcher, tracker, confident_only=True)
+        if not events:
+            dispatcher.utter_message(response="utter_offer_human")
         return events
 
 

@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation import municipality
 from knowledge import handoff
 from knowledge.db import session_scope
 from knowledge.safety import LEVELS
@@ -20,8 +21,8 @@ QUEUED = (
 UNAVAILABLE = (
     "Op dit moment zijn er geen medewerkers in de chat. Wil je dat we je terugbellen? "
     "Laat dan hieronder je telefoonnummer of e-mail achter. Wil je nu met iemand praten? "
-    "Bel Veilig Thuis: 0800-2000 (gratis, dag en nacht). Denk je aan zelfdoding? Bel 113 "
-    "of gratis 0800-0113. Bij direct gevaar: bel 112."
+    "Bel Veilig Thuis: 0800-2000 (gratis, dag en nacht). Denk je aan zelfdoding? Bel gratis "
+    "113 of 0800-0113. Bij direct gevaar: bel 112."
 )
 
 
@@ -54,7 +55,8 @@ class ActionHandoff(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        place = tracker.get_slot("municipality")
+        # The slot, else the site the widget is on (a first message "ik wil een mens").
+        place, events = municipality(tracker)
         available = handoff.staffed(place)
         with session_scope() as session:
             ticket = handoff.create_ticket(
@@ -74,4 +76,4 @@ class ActionHandoff(Action):
         dispatcher.utter_message(text=QUEUED if available else UNAVAILABLE, json_message=payload)
         # After a pause Rasa logs no action_listen; add it, so that when staff hand
         # the conversation back, the next message matches the rules again.
-        return [ConversationPaused(), ActionExecuted("action_listen")] if available else []
+        return events + ([ConversationPaused(), ActionExecuted("action_listen")] if available else [])

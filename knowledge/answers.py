@@ -1,11 +1,14 @@
 """Compose what the bot says from the knowledge base: text plus a payload.
 
 Every answer carries a machine-readable payload so the widget and the tests can
-see what was answered: {"kind": "answer", "article": ..., "sources": ...}.
+see what was answered: {"kind": "answer", "article": ..., "sources": ...,
+"checked": "YYYY-MM-DD" | None}. "checked" is the date someone checked the text
+shown against its sources; None means nobody has (the widget then says so).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -49,16 +52,45 @@ def has_local_versions(session: Session, slug: str) -> bool:
     )
 
 
-def article_answer(session: Session, slug: str, municipality: Optional[str] = None) -> Optional[Answer]:
-    """The short answer of an article, local where the municipality has its own version."""
-    article = session.execute(
+def checked_on(article: Article, local: Optional[LocalVersion] = None) -> Optional[str]:
+    """The date the shown text was checked, as YYYY-MM-DD, or None if it was not.
+
+    A local version is shown together with (or instead of, but citing) the general
+    article, so it counts as checked only when both are; the older date is given.
+    """
+    dates: List[Optional[dt.date]] = [article.last_checked]
+    if local is not None:
+        dates.append(local.last_checked)
+    if any(d is None for d in dates):
+        return None
+    return min(d for d in dates if d is not None).isoformat()
+
+
+def published_article(session: Session, slug: str) -> Optional[Article]:
+    return session.execute(
         select(Article).where(Article.slug == slug, Article.published.is_(True))
     ).scalar_one_or_none()
+
+
+def article_answer(
+    session: Session, slug: str, municipality: Optional[str] = None, section: Optional[str] = None
+) -> Optional[Answer]:
+    """The short answer of an article, local where the municipality has its own version.
+
+    With SECTION (an aspect such as "termijn") and an article that has it, the
+    answer is that section: what the parent asked, not the general summary.
+    """
+    article = published_article(session, slug)
     if article is None:
         return None
     local = local_version(session, slug, municipality)
     sources = list(article.sources)
-    if local is None:
+    section_text = (article.sections or {}).get(section) if section else None
+    if section_text:
+        text = section_text
+        if local is not None:
+            sources = sources + list(local.sources)
+    elif local is None:
         text = article.short_answer
         if has_local_versions(session, slug):
             text += "\n\n" + (NO_LOCAL_YET.format(municipality=municipality) if municipality else ASK_MUNICIPALITY)
@@ -76,14 +108,35 @@ def article_answer(session: Session, slug: str, municipality: Optional[str] = No
         "municipality": municipality,
         "local": local is not None,
         "related": list(article.related),
+        "checked": checked_on(article, local),
+        "section": section if section_text else None,
+        "sections": sorted((article.sections or {}).keys()),
         "confident": True,
     }
     return Answer(text=text, payload=payload)
 
 
-def tentative_answer(session: Session, hits: Sequence[Hit], municipality: Optional[str] = None) -> Optional[Answer]:
+def next_steps(session: Session, answer: Answer, next_label: str, limit: int = 3) -> List[Dict[str, str]]:
+    """2-3 buttons for what a parent likely asks next: what happens after this
+    (the article's "daarna" section), then related articles."""
+    slug = answer.payload.get("article")
+    buttons: List[Dict[str, str]] = []
+    if "daarna" in answer.payload.get("sections", []) and answer.payload.get("section") != "daarna":
+        buttons.append({"title": next_label, "payload": f'/ask_article{{"article": "{slug}", "section": "daarna"}}'})
+    for related in answer.payload.get("related", []):
+        if len(buttons) >= limit:
+            break
+        other = published_article(session, related)
+        if other is not None:
+            buttons.append({"title": other.title, "payload": f'/ask_article{{"article": "{other.slug}"}}'})
+    return buttons
+
+
+def tentative_answer(
+    session: Session, hits: Sequence[Hit], municipality: Optional[str] = None, section: Optional[str] = None
+) -> Optional[Answer]:
     """The likeliest article, said to be uncertain, with the next topics as buttons."""
-    best = article_answer(session, hits[0].slug, municipality)
+    best = article_answer(session, hits[0].slug, municipality, section)
     if best is None:
         return None
     others = list(hits[1:3])

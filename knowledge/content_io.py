@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from knowledge.config import CONTENT_DIR
 from knowledge.db import session_scope
+from knowledge.facets import load_vocabulary
 from knowledge.models import Article, GlossaryTerm, LocalVersion
 
 ARTICLE_FIELDS = (
@@ -28,12 +29,14 @@ ARTICLE_FIELDS = (
     "category",
     "short_answer",
     "body",
+    "sections",
     "example_questions",
     "tags",
     "audience",
     "related",
     "sources",
     "last_checked",
+    "checked_by",
     "review",
     "published",
 )
@@ -46,6 +49,7 @@ LOCAL_FIELDS = (
     "body",
     "sources",
     "last_checked",
+    "checked_by",
     "review",
 )
 
@@ -69,28 +73,83 @@ def _as_date(value: Any) -> Optional[dt.date]:
     return dt.date.fromisoformat(str(value))
 
 
+REVIEW_STATUSES = ("gecontroleerd", "te-controleren")
+
+
+def _review_columns(data: Dict[str, Any], label: str) -> Dict[str, Any]:
+    """The review columns of an article or local version.
+
+    last_checked and checked_by stay empty until someone checked the item against
+    its sources; "gecontroleerd" without both is refused, so no item claims a
+    check that did not happen.
+    """
+    review = data.get("review") or {}
+    status = str(review.get("status") or "te-controleren")
+    if status not in REVIEW_STATUSES:
+        raise ContentError(f"{label}: review status must be one of {', '.join(REVIEW_STATUSES)}, not {status!r}")
+    try:
+        last_checked = _as_date(data.get("last_checked"))
+    except ValueError as exc:
+        raise ContentError(f"{label}: last_checked must be a date (YYYY-MM-DD) or empty: {exc}") from exc
+    checked_by = str(data.get("checked_by") or "").strip() or None
+    if status == "gecontroleerd" and (last_checked is None or checked_by is None):
+        raise ContentError(
+            f"{label}: status gecontroleerd needs last_checked (the date of the check) and checked_by "
+            "(who checked it); leave the status te-controleren until someone has checked the sources"
+        )
+    return {
+        "last_checked": last_checked,
+        "checked_by": checked_by,
+        "review_status": status,
+        "review_note": str(review.get("note") or ""),
+    }
+
+
+def _sources(data: Dict[str, Any]) -> List[Dict[str, str]]:
+    """Sources: a title and a web address, or (for a document that is not online,
+    such as a municipality's letter) a title that names author and date."""
+    out = []
+    for source in data.get("sources") or []:
+        entry = {"title": str(source.get("title", "")).strip()}
+        if source.get("url"):
+            entry["url"] = str(source["url"]).strip()
+        out.append(entry)
+    return out
+
+
+def _sections(data: Dict[str, Any]) -> Dict[str, str]:
+    """An article's sections: {aspect: text}, aspects from content/facets.yaml."""
+    raw = data.get("sections") or {}
+    if not isinstance(raw, dict):
+        raise ContentError(f"article {data.get('slug', '?')}: sections must be a mapping aspect -> text")
+    known = load_vocabulary().aspect_names()
+    unknown = [str(k) for k in raw if k not in known]
+    if unknown:
+        raise ContentError(
+            f"article {data.get('slug', '?')}: unknown section(s) {', '.join(unknown)}; use {', '.join(known)}"
+        )
+    return {str(k): str(v).strip() for k, v in raw.items() if v and str(v).strip()}
+
+
 def article_from_dict(data: Dict[str, Any]) -> Dict[str, Any]:
     """Validate an article dict (from a file or the API) into model columns."""
     missing = [f for f in ("slug", "title", "short_answer", "sources") if not data.get(f)]
     if missing:
         raise ContentError(f"article {data.get('slug', '?')}: missing {', '.join(missing)}")
-    review = data.get("review") or {}
+    review = _review_columns(data, f"article {data['slug']}")
     return {
         "slug": str(data["slug"]).strip(),
         "title": str(data["title"]).strip(),
         "category": str(data.get("category") or "overig"),
         "short_answer": str(data["short_answer"]).strip(),
         "body": str(data.get("body") or "").strip(),
+        "sections": _sections(data),
         "example_questions": [str(q) for q in data.get("example_questions") or []],
         "tags": {k: list(v or []) for k, v in (data.get("tags") or {}).items()},
         "audience": list(data.get("audience") or []),
         "related": list(data.get("related") or []),
-        "sources": [
-            {"title": str(s.get("title", "")), "url": str(s.get("url", ""))} for s in data.get("sources") or []
-        ],
-        "last_checked": _as_date(data.get("last_checked")),
-        "review_status": str(review.get("status") or "te-controleren"),
-        "review_note": str(review.get("note") or ""),
+        "sources": _sources(data),
+        **review,
         "published": bool(data.get("published", True)),
     }
 
@@ -103,7 +162,7 @@ def local_from_dict(data: Dict[str, Any]) -> Dict[str, Any]:
     mode = str(data.get("mode") or "replace")
     if mode not in ("replace", "append"):
         raise ContentError(f"local version {data['key']}: mode must be replace or append")
-    review = data.get("review") or {}
+    review = _review_columns(data, f"local version {data['key']}")
     return {
         "key": str(data["key"]).strip(),
         "article_slug": str(data["article"]).strip(),
@@ -111,12 +170,8 @@ def local_from_dict(data: Dict[str, Any]) -> Dict[str, Any]:
         "mode": mode,
         "short_answer": str(data["short_answer"]).strip(),
         "body": str(data.get("body") or "").strip(),
-        "sources": [
-            {"title": str(s.get("title", "")), "url": str(s.get("url", ""))} for s in data.get("sources") or []
-        ],
-        "last_checked": _as_date(data.get("last_checked")),
-        "review_status": str(review.get("status") or "te-controleren"),
-        "review_note": str(review.get("note") or ""),
+        "sources": _sources(data),
+        **review,
     }
 
 
@@ -195,12 +250,14 @@ def article_to_dict(row: Article) -> Dict[str, Any]:
         "category": row.category,
         "short_answer": row.short_answer,
         "body": row.body,
+        "sections": dict(row.sections or {}),
         "example_questions": list(row.example_questions),
         "tags": dict(row.tags),
         "audience": list(row.audience),
         "related": list(row.related),
         "sources": list(row.sources),
         "last_checked": row.last_checked,
+        "checked_by": row.checked_by,
         "review": {"status": row.review_status, "note": row.review_note},
         "published": row.published,
     }
@@ -216,6 +273,7 @@ def local_to_dict(row: LocalVersion) -> Dict[str, Any]:
         "body": row.body,
         "sources": list(row.sources),
         "last_checked": row.last_checked,
+        "checked_by": row.checked_by,
         "review": {"status": row.review_status, "note": row.review_note},
     }
 

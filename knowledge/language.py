@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple, TypeVar
 
 import snowballstemmer
 
@@ -47,9 +47,10 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
-def ngrams_match(
-    tokens: Sequence[str], phrases: Dict[Tuple[str, ...], str], max_len: int
-) -> List[Tuple[int, int, str]]:
+T = TypeVar("T")
+
+
+def ngrams_match(tokens: Sequence[str], phrases: Dict[Tuple[str, ...], T], max_len: int) -> List[Tuple[int, int, T]]:
     """Greedy longest-first matches of token phrases: (start, end, value)."""
     found = []
     i = 0

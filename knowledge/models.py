@@ -32,7 +32,9 @@ class _Reviewed:
     short_answer = Column(Text, nullable=False)
     body = Column(Text, nullable=False, default="")
     sources = Column(JSON, nullable=False, default=list)
+    # Set only when someone checked the text against its sources; empty until then.
     last_checked = Column(Date, nullable=True)
+    checked_by = Column(String(120), nullable=True)  # who checked it (name or role)
     review_status = Column(String(40), nullable=False, default="te-controleren")
     review_note = Column(Text, nullable=False, default="")
     updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
@@ -50,6 +52,8 @@ class Article(_Reviewed, Base):
     tags = Column(JSON, nullable=False, default=dict)
     audience = Column(JSON, nullable=False, default=list)
     related = Column(JSON, nullable=False, default=list)
+    # Short answers to one aspect of the topic (duur, wie-beslist, kosten, ...).
+    sections = Column(JSON, nullable=False, default=dict)
     published = Column(Boolean, nullable=False, default=True)
 
 

@@ -56,6 +56,7 @@ class ArticleDoc:
     title: str
     questions: Tuple[str, ...]
     text: str
+    tags: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()  # (("organisation", ("gi", ...)), ...)
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ class Index:
 
     def __init__(self, docs: Sequence[ArticleDoc], thesaurus: Optional[Thesaurus] = None) -> None:
         thesaurus = thesaurus or load_thesaurus()
+        self.docs = {d.slug: d for d in docs}
         vocabulary = {w for d in docs for text in (d.title, d.text, *d.questions) for w in words(text)}
         self.analyzer = Analyzer(thesaurus, vocabulary)
         per_doc = []
@@ -156,6 +158,9 @@ class Index:
             self.entries.append(entry)
 
         self.classifier = _fit_classifier(docs, self.analyzer)
+
+    def doc(self, slug: str) -> Optional[ArticleDoc]:
+        return self.docs.get(slug)
 
     def similarity(self, query: str) -> Dict[str, float]:
         qvec = _vector(_tf(self.analyzer.terms(query)), self.idf)
@@ -239,7 +244,13 @@ def decide(hits: Sequence[Hit]) -> str:
 def docs_from_db(session: Session) -> List[ArticleDoc]:
     rows = session.execute(select(Article).where(Article.published.is_(True)).order_by(Article.slug)).scalars().all()
     return [
-        ArticleDoc(slug=r.slug, title=r.title, questions=tuple(r.example_questions), text=f"{r.short_answer}\n{r.body}")
+        ArticleDoc(
+            slug=r.slug,
+            title=r.title,
+            questions=tuple(r.example_questions),
+            text=f"{r.short_answer}\n{r.body}",
+            tags=tuple((k, tuple(v)) for k, v in sorted((r.tags or {}).items())),
+        )
         for r in rows
     ]
 

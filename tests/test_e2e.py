@@ -149,6 +149,9 @@ def test_socketio_channel_answers_and_keeps_the_session(stack: services.Services
 
 def test_distress_is_acknowledged_and_the_question_answered(stack: services.Services) -> None:
     reply = say("ik ben echt radeloos en ik slaap niet meer. wat doet veilig thuis eigenlijk?")
-    kinds = [m["custom"].get("kind") for m in reply if "custom" in m]
-    assert kinds[0] == "safety" and reply[0]["custom"]["level"] == "distress"
-    assert "answer" in kinds and "0800-0113" in texts(reply)
+    payloads = [m["custom"] for m in reply if "custom" in m]
+    # The acknowledgement comes first, then the answer to the question in the message.
+    assert payloads[0]["kind"] == "safety" and payloads[0]["level"] == "distress"
+    answered = [p for p in payloads if p.get("kind") == "answer"]
+    assert answered and answered[0]["article"] == "veilig-thuis"
+    assert "0800-0113" in texts(reply)

@@ -261,14 +261,10 @@ def test_non_strings_give_no_signal(value):
     assert detect(value) == SafetySignal(None, ())
 
 
-def test_speed():
-    rows, _ = safety_eval.read_tsv(DEV_SET)
+def test_a_long_message_costs_linear_time() -> None:
+    """A guard against quadratic blow-ups (the speed itself is measured by
+    `make safety-report`, not here): 25,000 characters stay far below 2 s."""
     load_patterns()
-    start = time.perf_counter()
-    for _, text in rows:
-        detect(text)
-    per_message = (time.perf_counter() - start) / len(rows)
-    assert per_message < 0.005  # typically well under 2 ms; loose bound for slow CI machines
     start = time.perf_counter()
     detect("ik heb een vraag over de omgang en de school. " * 500)
     assert time.perf_counter() - start < 2.0

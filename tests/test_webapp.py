@@ -159,3 +159,19 @@ def test_editor_page_needs_login(client: TestClient) -> None:
     assert client.get("/editor").status_code == 401
     page = client.get("/editor", auth=STAFF)
     assert page.status_code == 200 and "Lokale versies" in page.text
+
+
+def test_search_decides_like_the_chat_and_reads_follow_ups(client: TestClient) -> None:
+    """The API answers what the bot answers (one function decides), with context."""
+    body = client.get("/api/v1/search", params={"q": "Wat doet de Raad?"}).json()
+    assert body["decision"] == "answer" and body["reply"][0]["payload"]["article"] == "raad-voor-de-kinderbescherming"
+    follow = client.get(
+        "/api/v1/search",
+        params={
+            "q": "welke termijn geldt daarvoor?",
+            "topic": "schriftelijke-aanwijzing",
+            "previous": "Wat is een schriftelijke aanwijzing?",
+        },
+    ).json()
+    assert follow["reply"][0]["payload"]["section"] == "termijn"
+    assert follow["state"]["article"] == "schriftelijke-aanwijzing"

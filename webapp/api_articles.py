@@ -12,6 +12,7 @@ from knowledge import answers, glossary
 from knowledge.config import REPO_ROOT
 from knowledge.content_io import ContentError, article_to_dict, local_to_dict, upsert_article, upsert_local
 from knowledge.db import session_scope
+from knowledge.dialogue import DialogueState, decision, respond
 from knowledge.models import Article, LocalVersion
 from knowledge.municipalities import canonical_municipality
 from knowledge.readability import warnings
@@ -118,13 +119,18 @@ def search(
     q: str = Query(..., min_length=1, max_length=2000),
     municipality: Optional[str] = None,
     limit: int = Query(5, ge=1, le=20),
+    topic: Optional[str] = Query(None, max_length=120, description="the article of the previous answer"),
+    previous: Optional[str] = Query(None, max_length=300, description="the previous question"),
 ) -> Dict[str, Any]:
-    """Ranked articles for a question, each with the local answer where one exists."""
+    """What the bot would answer (`reply`, decided by knowledge.dialogue.respond,
+    the same function the chat uses), and the ranked articles for a reference
+    tool. TOPIC and PREVIOUS let a follow-up question be read in context."""
     place = _municipality(municipality)
+    state = DialogueState(article=topic, question=previous) if topic and previous else DialogueState()
     with session_scope() as session:
-        result = RETRIEVER.search(session, q, limit)
+        reply = respond(session, RETRIEVER, q, state, place)
         hits = []
-        for hit in result.hits:
+        for hit in RETRIEVER.index(session).score_all(q)[:limit]:
             answer = answers.article_answer(session, hit.slug, place)
             hits.append(
                 {
@@ -136,7 +142,14 @@ def search(
                     "sources": answer.payload["sources"] if answer else [],
                 }
             )
-        return {"query": q, "municipality": place, "decision": result.decision, "results": hits}
+        return {
+            "query": q,
+            "municipality": place,
+            "decision": decision(reply),
+            "reply": [{"text": a.text, "payload": a.payload, "buttons": a.buttons} for a in reply.answers],
+            "state": reply.state.as_dict(),
+            "results": hits,
+        }
 
 
 @router.get("/glossary")

@@ -7,18 +7,25 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import func, select
 
-from knowledge.config import REPO_ROOT, settings
+from knowledge.config import REPO_ROOT
 from knowledge.db import session_scope
 from knowledge.models import Article
-from webapp import api_articles, api_handoff
+from webapp import api_articles, api_chat, api_handoff
 
 WIDGET_DIR = REPO_ROOT / "web_widget"
+# The demo page is a municipality's page with the strictest policy a host can
+# have and still embed the widget: no inline script or style anywhere; scripts,
+# styles and calls only to the widget's own origin (here the same one).
+DEMO_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def create_app() -> FastAPI:
@@ -33,9 +40,10 @@ def create_app() -> FastAPI:
         CORSMiddleware,
         allow_origins=["*"],
         allow_credentials=False,
-        allow_methods=["GET", "POST"],
+        allow_methods=["GET", "POST", "DELETE"],
         allow_headers=["Content-Type", "X-Ticket-Token"],
     )
+    app.include_router(api_chat.router)
     app.include_router(api_articles.router)
     app.include_router(api_articles.pages)
     app.include_router(api_handoff.parent)
@@ -48,10 +56,18 @@ def create_app() -> FastAPI:
             count = session.execute(select(func.count(Article.id))).scalar_one()
         return {"status": "ok", "articles": count}
 
+    @app.middleware("http")
+    async def widget_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        if request.url.path.startswith("/widget/"):
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            response.headers["Cache-Control"] = "no-cache"
+        return response
+
     @app.get("/", response_class=HTMLResponse)
-    def demo_page() -> str:
+    def demo_page() -> HTMLResponse:
         page = (WIDGET_DIR / "index.html").read_text(encoding="utf-8")
-        return page.replace("{{BOT_URL}}", settings().bot_public_url)
+        return HTMLResponse(page, headers={"Content-Security-Policy": DEMO_CSP, "Referrer-Policy": "no-referrer"})
 
     return app
 
@@ -60,5 +76,7 @@ app = create_app()
 
 if __name__ == "__main__":
     import uvicorn
+
+    from knowledge.config import settings
 
     uvicorn.run(app, host="0.0.0.0", port=settings().web_port, log_level="warning", ws="none", access_log=False)

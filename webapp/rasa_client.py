@@ -1,11 +1,18 @@
-"""The one call the web app makes to the Rasa server: resume a paused conversation.
+"""The web app's calls to the Rasa server, over the internal network.
 
-The Rasa API token stays on the server; the browser never sees it.
+- send_message: the parent's message to Rasa's REST channel
+  (bot/channels/rest.py, /webhooks/rest/webhook); the widget never sees Rasa.
+- resume_conversation and forget_conversation: Rasa's HTTP API, with the API
+  token, which stays on the server; the browser never sees it.
+
+RASA_URL says where Rasa is; several Rasa servers can sit behind one address.
+Message texts are never logged, only the kind of failure.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any, Dict, List, Optional
 from urllib.parse import quote
 
 import httpx
@@ -13,15 +20,58 @@ import httpx
 from knowledge.config import settings
 
 log = logging.getLogger(__name__)
+REPLY_TIMEOUT = httpx.Timeout(30.0, connect=3.0)
+
+
+class BotUnavailable(Exception):
+    """Rasa could not be reached, or did not answer properly."""
+
+
+def _conversation_url(conversation_id: str, tail: str) -> str:
+    return f"{settings().rasa_url}/conversations/{quote(conversation_id, safe='')}/{tail}"
+
+
+def send_message(conversation_id: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+    """The bot's messages for one parent message (Rasa's REST channel format)."""
+    body = {"sender": conversation_id, "message": text, "metadata": metadata or {}}
+    try:
+        response = httpx.post(f"{settings().rasa_url}/webhooks/rest/webhook", json=body, timeout=REPLY_TIMEOUT)
+        response.raise_for_status()
+        messages = response.json()
+    except (httpx.HTTPError, ValueError) as exc:
+        log.warning("could not reach the bot: %s", type(exc).__name__)
+        raise BotUnavailable() from exc
+    if not isinstance(messages, list):
+        raise BotUnavailable()
+    return [m for m in messages if isinstance(m, dict)]
+
+
+def bot_reachable() -> bool:
+    try:
+        return httpx.get(f"{settings().rasa_url}/webhooks/rest/", timeout=3).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def resume_conversation(conversation_id: str) -> bool:
     """Let the bot answer this conversation again; False when Rasa cannot be reached."""
-    url = f"{settings().rasa_url}/conversations/{quote(conversation_id, safe='')}/tracker/events"
+    url = _conversation_url(conversation_id, "tracker/events")
     try:
         response = httpx.post(url, params={"token": settings().rasa_token}, json=[{"event": "resume"}], timeout=10)
         response.raise_for_status()
         return True
     except httpx.HTTPError as exc:
         log.warning("could not resume a conversation in Rasa: %s", type(exc).__name__)
+        return False
+
+
+def forget_conversation(conversation_id: str) -> bool:
+    """Replace everything Rasa remembers of this conversation by nothing ('Gesprek wissen')."""
+    url = _conversation_url(conversation_id, "tracker/events")
+    try:
+        response = httpx.put(url, params={"token": settings().rasa_token}, json=[], timeout=10)
+        response.raise_for_status()
+        return True
+    except httpx.HTTPError as exc:
+        log.warning("could not delete a conversation in Rasa: %s", type(exc).__name__)
         return False

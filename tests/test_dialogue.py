@@ -1,0 +1,172 @@
+"""The conversation: follow-ups, the aspect asked, two questions, a story, a
+correction, knowing when it does not know. Through knowledge.dialogue.respond(),
+the one function the action, the API and the reference tool call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Iterator, List, Optional, Tuple
+
+import pytest
+import yaml
+
+from knowledge.db import session_scope
+from knowledge.dialogue import DialogueState, Reply, respond
+from knowledge.dialogue.evaluation import evaluate_conversations
+from knowledge.dialogue.questions import parts
+from knowledge.facets import extract
+from knowledge.retrieval import Retriever
+
+RETRIEVER = Retriever()
+DATA = Path(__file__).parent / "data"
+
+
+class Chat:
+    """A conversation through respond(), keeping the state between turns."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.state = DialogueState()
+
+    def say(self, text: str, **kwargs: object) -> Reply:
+        with session_scope(self.url) as session:
+            reply = respond(session, RETRIEVER, text, self.state, **kwargs)  # type: ignore[arg-type]
+        self.state = reply.state
+        return reply
+
+
+def answered(reply: Reply) -> List[Tuple[Optional[str], Optional[str]]]:
+    found = [a.payload for a in reply.answers if a.payload["kind"] == "answer"]
+    return [(p.get("article"), p.get("section")) for p in found]
+
+
+@pytest.fixture
+def chat(content_db: str) -> Iterator[Chat]:
+    yield Chat(content_db)
+
+
+def test_an_aspect_follow_up_is_answered_with_that_section(chat: Chat) -> None:
+    assert answered(chat.say("Wat is een schriftelijke aanwijzing?")) == [("schriftelijke-aanwijzing", None)]
+    reply = chat.say("welke termijn geldt daarvoor?")
+    assert answered(reply) == [("schriftelijke-aanwijzing", "termijn")]
+    assert "2 weken" in reply.answers[0].text
+    assert chat.state.article == "schriftelijke-aanwijzing" and chat.state.section == "termijn"
+
+
+def test_who_decides_after_an_ots(chat: Chat) -> None:
+    chat.say("Wat is een OTS?")
+    assert answered(chat.say("wie beslist dat?")) == [("ondertoezichtstelling", "wie-beslist")]
+
+
+def test_swapping_the_organisation_keeps_the_question(chat: Chat) -> None:
+    assert answered(chat.say("Mag ik het rapport van Veilig Thuis lezen?"))[0][0] == "dossier-inzien"
+    assert answered(chat.say("en dat van de GI?"))[0][0] == "dossier-inzien"
+    assert chat.state.organisation == "gi"
+
+
+def test_a_new_age_keeps_the_topic(chat: Chat) -> None:
+    first = answered(chat.say("Mag mijn kind van 12 mee naar de zitting?"))[0][0]
+    assert first in ("kind-horen", "zitting-voorbereiden") and chat.state.age == 12
+    assert answered(chat.say("en als ze 10 is?"))[0][0] == first
+    assert chat.state.age == 10
+
+
+def test_a_message_with_its_own_topic_starts_a_new_one(chat: Chat) -> None:
+    chat.say("Wat doet de Raad?")
+    assert answered(chat.say("hoe vraag ik mijn dossier op bij veilig thuis"))[0][0] == "dossier-inzien"
+
+
+def test_a_correction_leaves_the_last_answer(chat: Chat) -> None:
+    chat.say("wat is een uithuisplaatsing")
+    reply = chat.say("nee ik bedoel wie betaalt de advocaat")
+    assert answered(reply)[0][0] == "advocaat"
+
+
+def test_two_questions_in_one_message_are_both_answered(chat: Chat) -> None:
+    reply = chat.say("Wat is een spoedmaatregel en wie betaalt mijn advocaat?")
+    assert [slug for slug, _ in answered(reply)] == ["spoedmaatregel", "advocaat"]
+
+
+def test_a_story_then_a_question(chat: Chat) -> None:
+    reply = chat.say(
+        "De school maakte zich zorgen over mijn zoon. Ze hebben Veilig Thuis gebeld. Veilig Thuis heeft het "
+        "doorgegeven aan het wijkteam. Ik ben echt bang en boos. Moet ik meewerken met het wijkteam?"
+    )
+    assert answered(reply)[0][0] in ("wijkteam", "vrijwillig-en-verplicht", "meewerken-onderzoek")
+    # The feeling is acknowledged in one short sentence before the answer.
+    assert reply.answers[0].text.startswith("Wat vervelend dat je dit meemaakt.")
+
+
+def test_a_first_question_about_an_aspect_uses_the_section(chat: Chat) -> None:
+    reply = chat.say("Hoeveel tijd heb ik voor een hoger beroep?")
+    assert answered(reply) == [("hoger-beroep", "termijn")]
+    assert any("Reken" in b["title"] for b in reply.answers[0].buttons)
+
+
+def test_the_raad_is_answered_without_doubt(chat: Chat) -> None:
+    reply = chat.say("Wat doet de Raad?")
+    assert reply.answers[0].payload["article"] == "raad-voor-de-kinderbescherming"
+    assert reply.answers[0].payload["confident"] is True
+
+
+def test_next_steps_are_offered_as_buttons(chat: Chat) -> None:
+    reply = chat.say("Hoe gaat een onderzoek van de Raad?")
+    titles = [b["title"] for b in reply.answers[0].buttons]
+    assert 2 <= len(titles) <= 3 and "Wat gebeurt er daarna?" in titles
+
+
+def test_after_two_misses_a_person_is_offered(chat: Chat) -> None:
+    chat.say("blauwe olifanten dansen op de maan")
+    reply = chat.say("xyzzy plugh kwartelkoning")
+    kinds = [a.payload["kind"] for a in reply.answers]
+    assert kinds[-1] == "offer_help" and any(b["payload"] == "/ask_human" for b in reply.answers[-1].buttons)
+    assert "112" in reply.answers[-1].text
+
+
+def test_a_button_chooses_the_article_and_its_section(chat: Chat) -> None:
+    reply = chat.say("", chosen="raadsonderzoek", chosen_section="daarna")
+    assert answered(reply) == [("raadsonderzoek", "daarna")]
+
+
+def test_the_deadline_helper_answers_from_one_message(chat: Chat) -> None:
+    today = dt.date(2026, 12, 3)
+    reply = chat.say("ik kreeg de beschikking op 3 november, tot wanneer kan ik in hoger beroep?", today=today)
+    payload = reply.answers[0].payload
+    assert payload["kind"] == "deadline" and payload["last_day"] == "2027-02-03"
+    assert "Juridisch Loket" in reply.answers[0].text
+
+
+def test_a_date_without_a_decision_asks_which_one(chat: Chat) -> None:
+    reply = chat.say("wat is de laatste dag, ik kreeg het op 13-11", today=dt.date(2026, 12, 3))
+    assert reply.answers[0].payload["kind"] == "deadline_question"
+    assert all('"deadline_date": "2026-11-13"' in b["payload"] for b in reply.answers[0].buttons)
+
+
+def test_facets_know_abbreviations_and_misspellings() -> None:
+    facets = extract("mijn gezinsvoogt van de g.i. zegt dat de uhp verlengd wordt door de kinderechter")
+    assert facets.of("organisation") == ["gi", "kinderrechter"] and facets.of("measure") == ["uithuisplaatsing"]
+    assert extract("en bij de rvdk?").of("organisation") == ["raad"]
+    assert extract("wat kost een advokaat").of("right") == ["advocaat"] and extract("wat kost het").aspect == "kosten"
+
+
+def test_questions_are_found_in_a_message() -> None:
+    assert parts("Wat is een OTS en hoe lang duurt die?").questions == ("Wat is een OTS", "hoe lang duurt die")
+    assert len(parts("wat doet de raad").questions) == 1
+
+
+def test_state_survives_the_slots_and_odd_values() -> None:
+    state = DialogueState(article="advocaat", section="kosten", age=12, question="x" * 1000, misses=1)
+    slots = state.to_slots()
+    assert len(slots["topic_question"]) == 300
+    back = DialogueState.from_slots(slots.get)
+    assert back.article == "advocaat" and back.age == 12 and back.misses == 1
+    assert DialogueState.from_slots({"topic_age": "twaalf", "topic_misses": None}.get).age is None
+
+
+def test_development_conversations(content_db: str) -> None:
+    """Floors on our own development set (the held-out figures are in docs/nlu-report.md)."""
+    data = yaml.safe_load((DATA / "conversations_dev.yaml").read_text(encoding="utf-8"))
+    score = evaluate_conversations(lambda: session_scope(content_db), RETRIEVER, data["conversations"])
+    right, total = score.conversations()
+    assert right >= 0.75 * total, "\n".join(score.lines())
