@@ -30,6 +30,7 @@ from sklearn.pipeline import FeatureUnion
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from knowledge.facets import extract
 from knowledge.language import stem, stopwords, words
 from knowledge.models import Article
 from knowledge.thesaurus import CANON_PREFIX, Thesaurus, load_thesaurus
@@ -190,9 +191,15 @@ class Index:
         hits.sort(key=lambda h: h.score, reverse=True)
         return hits
 
+    def in_domain(self, query: str) -> bool:
+        """Does the question name anything of the chain (an organisation other than
+        the gemeente, a measure, a right)? "paspoort aanvragen voor mijn baby" does not."""
+        named = extract(query).topical
+        return any(values != ["gemeente"] for values in named.values())
+
     def search(self, query: str, limit: int = 3) -> SearchResult:
         hits = self.score_all(query)[: max(limit, 2)]
-        return SearchResult(decide(hits), tuple(hits[:limit]))
+        return SearchResult(decide(hits, self.in_domain(query)), tuple(hits[:limit]))
 
 
 class _Classifier:
@@ -228,13 +235,14 @@ def _fit_classifier(docs: Sequence[ArticleDoc], analyzer: Analyzer) -> Optional[
     return _Classifier(features, model)
 
 
-def decide(hits: Sequence[Hit]) -> str:
+def decide(hits: Sequence[Hit], in_domain: bool = True) -> str:
     """Answer confidently only with a clear winner; with a likely one, answer but
-    say so and offer the others; otherwise let the parent choose, or admit it."""
+    say so and offer the others; otherwise let the parent choose, or admit it.
+    A question that names nothing of the chain is never answered confidently."""
     if not hits or hits[0].score < CHOOSE_MIN:
         return "unknown"
     second = hits[1].score if len(hits) > 1 else 0.0
-    if hits[0].score >= ANSWER_MIN and hits[0].score - second >= ANSWER_MARGIN:
+    if in_domain and hits[0].score >= ANSWER_MIN and hits[0].score - second >= ANSWER_MARGIN:
         return "answer"
     if hits[0].score >= TENTATIVE_MIN:
         return "tentative"

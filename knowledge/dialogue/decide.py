@@ -65,7 +65,7 @@ class _Resolved:
 def _search(index: Index, query: str, exclude: Sequence[str] = ()) -> SearchResult:
     hits = [h for h in index.score_all(query) if h.slug not in exclude]
     hits = rerank(index, hits, extract(query), len(words(query)))[:4]
-    return SearchResult(decide(hits), tuple(hits[:3]))
+    return SearchResult(decide(hits, index.in_domain(query)), tuple(hits[:3]))
 
 
 def _swapped(previous: str, facets: Facets) -> str:
