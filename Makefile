@@ -90,8 +90,9 @@ stories: install-dev train
 # development defaults (a staff account medewerker/medewerker) exist.
 run: export JB_ENV := development
 run: seed train
-	@echo ">> development mode (JB_ENV=development): staff login medewerker / medewerker."
-	@echo "   In production set STAFF_USERS (and every secret) yourself; without JB_ENV there are no defaults."
+	@echo ">> development mode (JB_ENV=development): cookies over http, a development account:"
+	@$(PY) -m knowledge.users dev-account
+	@echo "   Without JB_ENV there are no accounts and no defaults: make them with python -m knowledge.users create."
 	@$(PY) -m scripts.services
 
 test: install-dev
@@ -117,8 +118,9 @@ browser:
 bench: install
 	@$(PY) -m scripts.bench
 
-nlu-report: install
-	@$(PY) -m scripts.retrieval_report
+# Writes docs/nlu-report.md (about 10 minutes: Rasa's cross-validation trains 3 models).
+nlu-report: pipeline
+	@$(PY) -m scripts.retrieval_report --rasa-cv --write docs/nlu-report.md
 
 SAFETY_SETS := $(sort $(wildcard tests/data/safety_holdout*.tsv))
 
