@@ -45,19 +45,10 @@ def warnings(short_answer: str) -> list[str]:
 SENTENCE_MAX_WORDS = 20
 # A term counts as explained when the sentence it first appears in (or the next)
 # explains it: in brackets or after a colon or dash, or with words like these.
-EXPLAINING = (
-    "betekent",
-    "dat is",
-    "dat zijn",
-    "dat wil zeggen",
-    "oftewel",
-    "met andere woorden",
-    "is een",
-    "zijn mensen",
-    "is iemand",
-    "heet",
-    "noem",
-    "bedoel",
+EXPLAINING = re.compile(
+    r"\b(betekent|betekenen|dat is|dat zijn|dat wil zeggen|oftewel|met andere woorden|is een|zijn mensen|"
+    r"is iemand|heet|heten|heette|noemen we|noem je|noemt men|bedoelen we)\b",
+    re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
 _LIST_ITEM = re.compile(r"\n\s*-\s+")
@@ -90,12 +81,19 @@ def load_jargon(path: Optional[Path] = None) -> Tuple[Jargon, ...]:
     return tuple(Jargon(str(d["term"]), tuple(str(v) for v in d.get("variants") or ())) for d in data)
 
 
+_AFTER = re.compile(r"\s*(\((?P<brackets>[^)]*)\)|[:–-]|,)")
+
+
 def _explained(sentence: str, following: str, match: "re.Match[str]") -> bool:
-    after = sentence[match.end() : match.end() + 3]
-    if after.lstrip().startswith(("(", ":", "–", "-", ",")):
-        return True
-    around = f"{sentence} {following}".lower()
-    return any(cue in around for cue in EXPLAINING)
+    """Explained right after the term (in brackets, unless only an abbreviation
+    such as "(OTS)"; after a colon, dash or comma), or with an explaining phrase
+    in this or the next sentence."""
+    after = _AFTER.match(sentence, match.end())
+    if after:
+        inside = after.group("brackets")
+        if inside is None or not re.fullmatch(r"\s*[A-Z0-9.]{1,6}\s*", inside):
+            return True
+    return bool(EXPLAINING.search(f"{sentence} {following}"))
 
 
 def unexplained_jargon(text: str, jargon: Sequence[Jargon] = ()) -> List[str]:
