@@ -170,3 +170,8 @@ def test_development_conversations(content_db: str) -> None:
     score = evaluate_conversations(lambda: session_scope(content_db), RETRIEVER, data["conversations"])
     right, total = score.conversations()
     assert right >= 0.75 * total, "\n".join(score.lines())
+
+
+def test_the_deadline_question_becomes_the_topic(chat: Chat) -> None:
+    chat.say("Hoeveel tijd heb ik voor een hoger beroep?")
+    assert answered(chat.say("en wat kost dat")) == [("hoger-beroep", "kosten")]

@@ -197,7 +197,11 @@ def respond(
 
     deadline = _deadline(session, text, today or dt.date.today(), municipality)
     if deadline is not None:
-        return Reply([deadline], replace(state, misses=0))
+        # The topic becomes the decision's article ("en wat kost dat?" follows on it).
+        slug = deadline.payload.get("article")
+        section = deadline.payload.get("section") or state.section
+        topic = DialogueState(article=slug, section=section, question=text, age=state.age) if slug else state
+        return Reply([deadline], replace(topic, misses=0))
     found = parts(text)
     reply = Reply(state=state)
     results: List[Tuple[_Resolved, Answer, Optional[str], str]] = []
