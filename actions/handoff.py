@@ -67,12 +67,9 @@ class ActionHandoff(Action):
                 place,
                 status="queued" if available else "unavailable",
             )
-            payload = {
-                "kind": "handoff",
-                "status": ticket.status,
-                "ticket": ticket.public_id,
-                "token": ticket.parent_token,
-            }
+            # No ticket token here: the payload is stored in Rasa's tracker. The widget's key
+            # is the conversation id (webapp/api_chat.py); the token stays in the database.
+            payload = {"kind": "handoff", "status": ticket.status, "ticket": ticket.public_id}
         dispatcher.utter_message(text=QUEUED if available else UNAVAILABLE, json_message=payload)
         # After a pause Rasa logs no action_listen; add it, so that when staff hand
         # the conversation back, the next message matches the rules again.

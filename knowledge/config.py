@@ -21,17 +21,34 @@ CONTENT_DIR = Path(__file__).resolve().parent / "content"
 class Settings:
     database_url: str
     rasa_url: str
-    rasa_token: str
+    # Internal services (issue 13): Rasa and the action server listen on internal_host only.
+    # rasa_jwt_secret signs the web app's calls to Rasa's HTTP API (a header, never a URL);
+    # actions_secret is the header Rasa sends to the action server. No defaults: the
+    # launcher makes random ones per run in development (scripts/services.py).
+    rasa_jwt_secret: str
+    actions_secret: str
+    internal_host: str
+    actions_url: str
+    # Empty: in memory (development). postgresql://user:pw@host/db, redis://host:6379/1.
+    tracker_store_url: str
+    lock_store_url: str
+    # Host names the web app answers to ("*": any, development only by default).
+    trusted_hosts: tuple
+    web_host: str  # the public one: the interface the web app listens on
     web_port: int
     rasa_port: int
     actions_port: int
-    staff_users: dict
-    bot_public_url: str
     staff_hours_path: Path
-    session_secret: str
     retention_days: int
     log_level: str
     development: bool
+    # Staff logins (knowledge/accounts): cookie over HTTPS only unless COOKIE_SECURE=0
+    # (the default in development, which runs on http://localhost).
+    cookie_secure: bool
+    session_hours: int
+    login_max_failures: int
+    lockout_minutes: int
+    check_period_months: int
 
 
 @lru_cache(maxsize=1)
@@ -39,24 +56,49 @@ def settings() -> Settings:
     """Read the configuration once per process."""
     default_db = f"sqlite:///{REPO_ROOT / 'var' / 'knowledge.db'}"
     development = os.environ.get("JB_ENV", "") == "development"
+    internal_host = os.environ.get("INTERNAL_HOST", "127.0.0.1")
+    actions_port = int(os.environ.get("ACTIONS_PORT", "5055"))
     return Settings(
         database_url=os.environ.get("DATABASE_URL", default_db),
         rasa_url=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
-        rasa_token=os.environ.get("RASA_TOKEN", "dev-only-change-me"),
+        rasa_jwt_secret=os.environ.get("RASA_JWT_SECRET", ""),
+        actions_secret=os.environ.get("ACTIONS_SECRET", ""),
+        internal_host=internal_host,
+        actions_url=os.environ.get("ACTIONS_URL", f"http://{internal_host}:{actions_port}/webhook"),
+        tracker_store_url=os.environ.get("TRACKER_STORE_URL", ""),
+        lock_store_url=os.environ.get("LOCK_STORE_URL", ""),
+        trusted_hosts=tuple(h.strip() for h in os.environ.get("TRUSTED_HOSTS", "*").split(",") if h.strip()),
+        web_host=os.environ.get("WEB_HOST", "0.0.0.0"),
         web_port=int(os.environ.get("WEB_PORT", "8000")),
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
-        actions_port=int(os.environ.get("ACTIONS_PORT", "5055")),
-        staff_users=_parse_users(os.environ.get("STAFF_USERS", "medewerker:medewerker" if development else "")),
-        bot_public_url=os.environ.get("BOT_PUBLIC_URL", "http://localhost:5005"),
+        actions_port=actions_port,
         staff_hours_path=Path(os.environ.get("STAFF_HOURS_PATH", CONTENT_DIR / "staff_hours.yaml")),
-        session_secret=os.environ.get("SESSION_SECRET", "dev-only-session-secret"),
         retention_days=int(os.environ.get("RETENTION_DAYS", "30")),
         log_level=os.environ.get("LOG_LEVEL", "INFO"),
         development=development,
+        cookie_secure=os.environ.get("COOKIE_SECURE", "0" if development else "1") != "0",
+        session_hours=int(os.environ.get("SESSION_HOURS", "8")),
+        login_max_failures=int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
+        lockout_minutes=int(os.environ.get("LOCKOUT_MINUTES", "15")),
+        check_period_months=int(os.environ.get("CHECK_PERIOD_MONTHS", "12")),
     )
 
 
-def _parse_users(value: str) -> dict:
-    """'anna:secret,bob:other' -> {'anna': 'secret', 'bob': 'other'}."""
-    pairs = (item.split(":", 1) for item in value.split(",") if ":" in item)
-    return {name.strip(): password for name, password in pairs if name.strip()}
+# Secrets that were defaults once, or are too short to be secret.
+KNOWN_DEFAULTS = {"dev-only-change-me", "dev-only-session-secret", "changeme", "secret"}
+MIN_SECRET_CHARS = 24
+
+
+class ConfigError(SystemExit):
+    """A service refuses to start with this configuration."""
+
+
+def require_secret(name: str, value: str) -> str:
+    """VALUE if it can be a secret; otherwise the service stops with a clear message."""
+    if not value or value in KNOWN_DEFAULTS or len(value) < MIN_SECRET_CHARS:
+        raise ConfigError(
+            f"{name} is empty, a known default or shorter than {MIN_SECRET_CHARS} characters: "
+            f"set it (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`). "
+            "`make run` (JB_ENV=development) makes one per run."
+        )
+    return value

@@ -28,15 +28,21 @@ def forget_engines() -> None:
 
 @lru_cache(maxsize=None)
 def _engine(url: str) -> Engine:
-    """One engine per database URL; creates the SQLite folder and the tables."""
+    """One engine per database URL; creates the SQLite folder and tables, or migrates PostgreSQL."""
     kwargs: Dict[str, Any] = {"future": True, "pool_pre_ping": True}
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     eng = create_engine(url, **kwargs)
     if url.startswith("sqlite"):
+        # The embedded file (development, tests): tables straight from the models.
         event.listen(eng, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(eng)
+        Base.metadata.create_all(eng)
+    else:
+        # PostgreSQL (production): the schema comes from the migrations only (knowledge/migrate.py).
+        from knowledge.migrate import upgrade
+
+        upgrade(url)
     return eng
 
 

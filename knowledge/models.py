@@ -109,3 +109,87 @@ class TicketMessage(Base):
     sender = Column(String(20), nullable=False)  # parent | bot | staff | system
     text = Column(Text, nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class User(Base):
+    """A staff account: beheerder, redacteur, eindredacteur or medewerker."""
+
+    __tablename__ = "users"
+    id = Column(Integer, primary_key=True)
+    username = Column(String(80), unique=True, nullable=False, index=True)
+    password_hash = Column(String(200), nullable=False)  # argon2id
+    role = Column(String(20), nullable=False)
+    municipalities = Column(JSON, nullable=False, default=list)  # for redacteur and medewerker; "*" = all
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class LoginSession(Base):
+    """A logged-in browser. Only a hash of the cookie's token is stored."""
+
+    __tablename__ = "login_sessions"
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), unique=True, nullable=False, index=True)
+    user_id = Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False)
+
+
+class LoginThrottle(Base):
+    """Failed logins per user name and per client address, for throttling and lock-out."""
+
+    __tablename__ = "login_throttle"
+    id = Column(Integer, primary_key=True)
+    key = Column(String(200), unique=True, nullable=False, index=True)  # "user:anna" or "ip:10.0.0.1"
+    failures = Column(Integer, nullable=False, default=0)
+    first_failure = Column(DateTime, nullable=False, default=utcnow)
+    locked_until = Column(DateTime, nullable=True)
+
+
+class AuditEntry(Base):
+    """One write by a person: who, when, what, the old and the new value."""
+
+    __tablename__ = "audit_log"
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    actor = Column(String(80), nullable=False, index=True)
+    action = Column(String(60), nullable=False)
+    object_type = Column(String(40), nullable=False)
+    object_key = Column(String(200), nullable=False, index=True)
+    old_value = Column(JSON, nullable=True)
+    new_value = Column(JSON, nullable=True)
+
+
+class ContentVersion(Base):
+    """One version of an article or local version: the whole text, who, when and why.
+
+    status: concept | ter-beoordeling | gepubliceerd | afgewezen. The live row in
+    articles / local_versions is the newest published version.
+    """
+
+    __tablename__ = "content_versions"
+    id = Column(Integer, primary_key=True)
+    kind = Column(String(10), nullable=False)  # article | local
+    key = Column(String(160), nullable=False, index=True)
+    number = Column(Integer, nullable=False)
+    data = Column(JSON, nullable=False)
+    status = Column(String(20), nullable=False)
+    author = Column(String(80), nullable=False)
+    reason = Column(Text, nullable=False, default="")
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    reviewed_by = Column(String(80), nullable=True)
+    reviewed_at = Column(DateTime, nullable=True)
+
+
+class UnansweredQuestion(Base):
+    """A question the bot could not answer well, masked, without any conversation id."""
+
+    __tablename__ = "unanswered_questions"
+    id = Column(Integer, primary_key=True)
+    week = Column(String(8), nullable=False, index=True)  # ISO week, 2026-W47: no exact time
+    question = Column(String(300), nullable=False)  # masked and scrubbed of names and numbers
+    decision = Column(String(20), nullable=False)  # unknown | choose | tentative
+    topic = Column(String(120), nullable=True)  # the closest article, if any
+    municipality = Column(String(120), nullable=True)
+    source = Column(String(20), nullable=False, default="chat")  # chat | naslag

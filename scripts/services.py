@@ -3,15 +3,18 @@
     python -m scripts.services      # what `make run` ends with; Ctrl-C stops all
 
 Processes and ports (defaults):
-    rasa       5005  Rasa server: NLU + dialogue, REST and socket.io channels
-    actions    5055  rasa_sdk action server: answers from the knowledge base
-    web        8000  FastAPI: knowledge API, widget demo page, staff console
+    rasa       5005  Rasa server: NLU + dialogue, REST and socket.io channels (INTERNAL_HOST only)
+    actions    5055  rasa_sdk action server: answers from the knowledge base (INTERNAL_HOST only)
+    web        8000  FastAPI: knowledge API, widget demo page, staff console (WEB_HOST: the public one)
+No secret is on a command line: RASA_JWT_SECRET and ACTIONS_SECRET travel in the
+environment (random per run in development, required otherwise).
 The end-to-end tests start the same processes on other ports with start_all().
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -21,11 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, List, Optional
 
-from knowledge.config import settings
+from knowledge.config import require_secret, settings
 from scripts.train import model_path
 
 ROOT = Path(__file__).resolve().parent.parent
 LOGS = ROOT / "var" / "log"
+SECRETS = ("RASA_JWT_SECRET", "ACTIONS_SECRET")
 RESTART_WINDOW = 10.0  # seconds
 BACKOFF = 5.0  # seconds
 
@@ -85,13 +89,6 @@ def stop_process(process: subprocess.Popen, timeout: float = 15) -> None:
         process.wait(timeout=5)
 
 
-def _endpoints_file(ports: Ports) -> Path:
-    path = ROOT / "var" / "run" / f"endpoints-{ports.actions}.yml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{ports.actions}/webhook"\n')
-    return path
-
-
 def _spawn(name: str, port: int, command: List[str], ready_url: str, env: Dict[str, str]) -> Service:
     """Start one service; its output is appended to var/log/NAME-PORT.log (a restart keeps the crash)."""
     LOGS.mkdir(parents=True, exist_ok=True)
@@ -104,16 +101,18 @@ def _spawn(name: str, port: int, command: List[str], ready_url: str, env: Dict[s
 
 
 def commands(ports: Ports, model: Path) -> Dict[str, List[str]]:
-    py = sys.executable
+    """The command lines: no secret in any of them (`ps` shows them to every user)."""
+    py, host = sys.executable, settings().internal_host
     return {
-        "actions": [py, "-m", "rasa_sdk", "--actions", "actions", "--port", str(ports.actions)],
+        "actions": [py, "-m", "scripts.action_server", "--port", str(ports.actions)],
         "web": [
             py,
             "-m",
             "uvicorn",
-            "webapp.app:app",
+            "--factory",
+            "webapp.app:served_app",
             "--host",
-            "0.0.0.0",
+            settings().web_host,
             "--port",
             str(ports.web),
             "--no-access-log",
@@ -125,23 +124,35 @@ def commands(ports: Ports, model: Path) -> Dict[str, List[str]]:
         "rasa": [
             py,
             "-m",
-            "rasa",
+            "scripts.rasa_server",
             "run",
             "--model",
             str(model),
+            "--interface",
+            host,
             "--port",
             str(ports.rasa),
             "--enable-api",
-            "--auth-token",
-            settings().rasa_token,
-            "--cors",
-            "*",
             "--credentials",
             "bot/credentials.yml",
             "--endpoints",
-            str(_endpoints_file(ports)),
+            "bot/endpoints.yml",
         ],
     }
+
+
+def secrets_env(env: Dict[str, str]) -> Dict[str, str]:
+    """The internal secrets for this run: from ENV; in development, random ones per run.
+
+    Outside development a missing or default secret stops the launcher before anything starts."""
+    out: Dict[str, str] = {}
+    development = env.get("JB_ENV") == "development"
+    for name in SECRETS:
+        value = env.get(name, "")
+        if not value and development:
+            value = secrets.token_urlsafe(32)
+        out[name] = require_secret(name, value)
+    return out
 
 
 def ready_urls(ports: Ports) -> Dict[str, str]:
@@ -189,6 +200,11 @@ def start(
         "TF_CPP_MIN_LOG_LEVEL": "2",
         **(env or {}),
     }
+    full_env.update(secrets_env(full_env))
+    # The web app, Rasa and the action server find each other on the ports of this run.
+    host = settings().internal_host
+    full_env.setdefault("RASA_URL", f"http://{host}:{ports.rasa}")
+    full_env["ACTIONS_URL"] = f"http://{host}:{ports.actions}/webhook"
     cmds, urls = commands(ports, model), ready_urls(ports)
     started = [_spawn(n, getattr(ports, n), cmds[n], urls[n], full_env) for n in names]
     try:
@@ -201,6 +217,9 @@ def start(
 
 
 def start_all(ports: Ports = Ports(), model: Optional[Path] = None, env: Optional[Dict[str, str]] = None) -> Services:
+    """All three services; the secrets are made once, so a restarted service gets the same ones."""
+    full = {**os.environ, **(env or {})}
+    env = {**(env or {}), **secrets_env(full)}
     return Services(ports, start(["actions", "web", "rasa"], ports, model, env))
 
 
@@ -233,14 +252,18 @@ def main() -> None:
         raise SystemExit("No trained model for the current inputs: run `make run`.")
     print(">> starting action server, web app and Rasa server (loading the model takes a minute)", flush=True)
     config = settings()
+    if config.development and not all(os.environ.get(name) for name in SECRETS):
+        print(">> development: random internal secrets for this run (RASA_JWT_SECRET, ACTIONS_SECRET)", flush=True)
     services = start_all(Ports(rasa=config.rasa_port, actions=config.actions_port, web=config.web_port))
-    ports = services.ports
+    ports, host = services.ports, config.internal_host
+    stores = f"tracker store {'SQL' if config.tracker_store_url else 'in memory'}, "
+    stores += f"lock store {'Redis' if config.lock_store_url else 'in memory'}"
     print(
         f"""
 >> all services are up (logs in var/log/):
-   Rasa server     http://localhost:{ports.rasa}   (REST: /webhooks/rest/webhook, socket.io)
-   action server   http://localhost:{ports.actions}
-   web app         http://localhost:{ports.web}    (chat demo: /, API docs: /docs)
+   web app         http://{config.web_host}:{ports.web}    (the only public one; chat demo: /, API docs: /docs)
+   Rasa server     http://{host}:{ports.rasa}   (internal; API needs a JWT; {stores})
+   action server   http://{host}:{ports.actions}   (internal; only Rasa, with X-Action-Secret)
    A service that stops is restarted. Press Ctrl-C to stop.""",
         flush=True,
     )

@@ -18,13 +18,14 @@ import yaml
 from knowledge.config import settings
 from scripts import services
 from tests.helpers import PORTS, start_stack
+from tests.staff_accounts import create_accounts
 
 # ../shared beside the checkout (CI has it too); JB_SHARED_DIR points elsewhere.
 SHARED = Path(os.environ.get("JB_SHARED_DIR", Path(__file__).resolve().parent.parent.parent / "shared"))
 
 
 # Tests never read the developer's own settings (accounts, database, mode).
-for _name in ("STAFF_USERS", "JB_ENV", "DATABASE_URL"):
+for _name in ("JB_ENV", "DATABASE_URL", "COOKIE_SECURE"):
     os.environ.pop(_name, None)
 
 
@@ -42,6 +43,7 @@ def _seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "knowledge.db"
     url = f"sqlite:///{path}"
     import_content(url=url)
+    create_accounts(url)
     engine(url).dispose()
     return path
 
@@ -94,6 +96,7 @@ def stack_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     path = tmp_path_factory.mktemp("e2e") / "knowledge.db"
     import_content(url=f"sqlite:///{path}")
+    create_accounts(f"sqlite:///{path}")
     return path
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import threading
 import urllib.request
 import uuid
@@ -20,9 +21,10 @@ from scripts.train import model_path
 _BASE = int(os.environ.get("E2E_PORT_BASE", "15000"))  # another base lets two runs share a machine
 PORTS = services.Ports(rasa=_BASE + 5, actions=_BASE + 55, web=_BASE + 3000)
 
-# Test-only staff accounts, passed to the services through STAFF_USERS.
-STAFF = {"anna": "geheim1", "bob": "geheim2"}
-STAFF_USERS = ",".join(f"{name}:{password}" for name, password in STAFF.items())
+# This test run's internal secrets (production mode: the launcher requires them).
+SECRETS = {"RASA_JWT_SECRET": secrets.token_urlsafe(32), "ACTIONS_SECRET": secrets.token_urlsafe(32)}
+
+# Staff accounts: tests/staff_accounts.py puts them in the test databases.
 
 
 def make_tracker(
@@ -79,6 +81,20 @@ def say(
     return reply
 
 
+def rasa_api(path: str, method: str = "GET", body: Any = None, rasa_port: int = PORTS.rasa) -> Any:
+    """Rasa's HTTP API with this run's JWT in the header, as the web app calls it."""
+    from webapp.rasa_client import api_headers
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{rasa_port}{path}",
+        data=None if body is None else json.dumps(body).encode(),
+        method=method,
+        headers={"Content-Type": "application/json", **api_headers(SECRETS["RASA_JWT_SECRET"])},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read() or b"null")
+
+
 def custom(messages: List[Dict[str, Any]]) -> Dict[str, Any]:
     """The first custom payload of a reply (fails when there is none)."""
     payloads = [m["custom"] for m in messages if "custom" in m]
@@ -122,9 +138,9 @@ def start_stack(ports: services.Ports, db: Path, hours: Path) -> services.Servic
         model,
         env={
             "DATABASE_URL": f"sqlite:///{db}",
-            "BOT_PUBLIC_URL": f"http://127.0.0.1:{ports.rasa}",
             "RASA_URL": f"http://127.0.0.1:{ports.rasa}",
-            "STAFF_USERS": STAFF_USERS,
+            "COOKIE_SECURE": "0",  # the test stack is plain http on 127.0.0.1
             "STAFF_HOURS_PATH": str(hours),
+            **SECRETS,
         },
     )

@@ -3,18 +3,15 @@ action server, the web app and a real SQLite database, over real HTTP."""
 
 from __future__ import annotations
 
-import base64
-import json
-import urllib.request
 import uuid
 from typing import Any, Dict, List
 
 import pytest
 
-from knowledge.config import settings
 from scripts import services
 from scripts.train import MODELS
-from tests.helpers import PORTS, STAFF, custom, post, say, texts
+from tests.helpers import PORTS, custom, rasa_api, say, texts
+from tests.staff_accounts import StaffHTTP
 
 pytestmark = pytest.mark.e2e
 
@@ -82,13 +79,8 @@ def test_new_article_is_answered_without_retraining(stack: services.Services) ->
         "review": {"status": "te-controleren", "note": "test"},
     }
     status_before, models_before = rasa_status(), model_files()
-    auth = "Basic " + base64.b64encode(f"anna:{STAFF['anna']}".encode()).decode()
-    post(
-        f"http://127.0.0.1:{PORTS.web}/api/v1/articles/gezinscoach",
-        article,
-        headers={"Authorization": auth},
-        method="PUT",
-    )
+    editor = StaffHTTP(f"http://127.0.0.1:{PORTS.web}", "eind")
+    assert editor.call("PUT", "/api/v1/articles/gezinscoach", article)[0] == 200
     data = custom(say("Wat doet een gezinscoach eigenlijk?"))
     assert data["article"] == "gezinscoach"
     # The same model answers: nothing was trained, loaded or written.
@@ -100,9 +92,7 @@ def test_new_article_is_answered_without_retraining(stack: services.Services) ->
 
 
 def rasa_status() -> Dict[str, Any]:
-    url = f"http://127.0.0.1:{PORTS.rasa}/status?token={settings().rasa_token}"
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return json.loads(response.read())
+    return rasa_api("/status")
 
 
 def model_files() -> Dict[str, float]:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import urllib.error
 import urllib.request
 import uuid
+from pathlib import Path
 from typing import Any, Dict, Optional
 
 import pytest
 
+from knowledge import handoff as tickets
+from knowledge.db import session_scope
 from scripts import services
-from tests.helpers import PORTS, STAFF, custom, say, texts
+from tests.helpers import PORTS, custom, say, texts
+from tests.staff_accounts import StaffHTTP
 
 pytestmark = pytest.mark.e2e
 WEB = f"http://127.0.0.1:{PORTS.web}"
@@ -21,9 +24,9 @@ WEB = f"http://127.0.0.1:{PORTS.web}"
 def call(
     method: str, path: str, body: Any = None, user: Optional[str] = None, token: Optional[str] = None
 ) -> tuple[int, Any]:
-    headers: Dict[str, str] = {"Content-Type": "application/json"}
     if user:
-        headers["Authorization"] = "Basic " + base64.b64encode(f"{user}:{STAFF[user]}".encode()).decode()
+        return _staff(user).call(method, path, body)
+    headers: Dict[str, str] = {"Content-Type": "application/json"}
     if token:
         headers["X-Ticket-Token"] = token
     data = json.dumps(body).encode() if body is not None else None
@@ -35,7 +38,23 @@ def call(
         return err.code, json.loads(err.read() or b"null")
 
 
-def test_safety_signal_then_handoff_to_staff_and_back(stack: services.Services) -> None:
+def parent_token(stack_db: Path, public_id: str) -> str:
+    """The ticket's token, from the database: it is never in a reply or in Rasa's tracker."""
+    with session_scope(f"sqlite:///{stack_db}") as session:
+        return str(tickets.get(session, public_id).parent_token)
+
+
+_SESSIONS: Dict[str, StaffHTTP] = {}
+
+
+def _staff(user: str) -> StaffHTTP:
+    """One logged-in browser per staff member (login form, cookie, CSRF token)."""
+    if user not in _SESSIONS:
+        _SESSIONS[user] = StaffHTTP(WEB, user)
+    return _SESSIONS[user]
+
+
+def test_safety_signal_then_handoff_to_staff_and_back(stack: services.Services, stack_db: Path) -> None:
     sender = uuid.uuid4().hex
     first = say("mijn man slaat mij al maanden. mijn nummer is 0612345678", sender)
     assert custom(first) == {"kind": "safety", "level": "disclosure"}
@@ -44,7 +63,9 @@ def test_safety_signal_then_handoff_to_staff_and_back(stack: services.Services) 
     queued = say("/ask_human", sender)
     handoff = custom(queued)
     assert handoff["kind"] == "handoff" and handoff["status"] == "queued"
-    ticket, token = handoff["ticket"], handoff["token"]
+    ticket = handoff["ticket"]
+    assert "token" not in handoff
+    token = parent_token(stack_db, ticket)
     assert say("hallo, is er iemand?", sender) == []  # the bot is paused for this conversation
 
     assert call("POST", f"/api/v1/handoff/{ticket}/messages", {"text": "ik wacht"}, token=token)[0] == 200
@@ -69,18 +90,19 @@ def test_safety_signal_then_handoff_to_staff_and_back(stack: services.Services) 
     assert custom(after) == {"kind": "safety", "level": "suicide"} and len(after) <= 6
 
 
-def test_ticket_survives_a_restart_of_the_web_app(stack: services.Services) -> None:
+def test_ticket_survives_a_restart_of_the_web_app(stack: services.Services, stack_db: Path) -> None:
     sender = uuid.uuid4().hex
     ticket = custom(say("ik wil een mens spreken", sender))
     assert ticket["status"] == "queued"
-    call("POST", f"/api/v1/handoff/{ticket['ticket']}/messages", {"text": "nog steeds hier"}, token=ticket["token"])
+    token = parent_token(stack_db, ticket["ticket"])
+    call("POST", f"/api/v1/handoff/{ticket['ticket']}/messages", {"text": "nog steeds hier"}, token=token)
     stack.restart("web")
     stack.restart("actions")
     status, full = call("GET", f"/staff/api/tickets/{ticket['ticket']}", user="bob")
     assert status == 200 and "nog steeds hier" in " ".join(m["text"] for m in full["messages"])
 
 
-def test_outside_staffed_hours_a_callback_is_offered(stack: services.Services) -> None:
+def test_outside_staffed_hours_a_callback_is_offered(stack: services.Services, stack_db: Path) -> None:
     sender = uuid.uuid4().hex
     say("ik woon in Urk", sender)
     reply = say("ik wil een mens spreken", sender)
@@ -89,7 +111,10 @@ def test_outside_staffed_hours_a_callback_is_offered(stack: services.Services) -
     assert "0800-2000" in texts(reply) and "112" in texts(reply)
     assert say("Wat doet Veilig Thuis?", sender)  # not paused: the bot still answers
     status, body = call(
-        "POST", f"/api/v1/handoff/{data['ticket']}/callback", {"contact": "06-11112222"}, token=data["token"]
+        "POST",
+        f"/api/v1/handoff/{data['ticket']}/callback",
+        {"contact": "06-11112222"},
+        token=parent_token(stack_db, data["ticket"]),
     )
     assert status == 200
 

@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from knowledge import handoff
 from knowledge.db import forget_engines, session_scope
 from knowledge.masking import mask
-from tests.helpers import STAFF_USERS, race_to_take
+from tests.helpers import race_to_take
+from tests.staff_accounts import logged_in
 
 AMS = dt.timezone(dt.timedelta(hours=1))  # November: CET
 
@@ -104,12 +105,18 @@ def client(seeded_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClie
     from knowledge.config import settings
     from webapp.app import create_app
 
-    monkeypatch.setenv("STAFF_USERS", STAFF_USERS)
     monkeypatch.setenv("RASA_URL", "http://127.0.0.1:9")  # nothing listens: resume must fail softly
     settings.cache_clear()
-    with TestClient(create_app()) as c:
+    with TestClient(create_app(), base_url="https://testserver") as c:
         yield c
     settings.cache_clear()
+
+
+def staff_client(client: TestClient, name: str) -> TestClient:
+    """Another browser on the same app, logged in as NAME (with the CSRF header set)."""
+    other = TestClient(client.app, base_url="https://testserver")
+    other.headers["X-CSRF-Token"] = logged_in(other, name)
+    return other
 
 
 def test_parent_and_staff_chat_through_the_api(client: TestClient) -> None:
@@ -127,36 +134,27 @@ def test_parent_and_staff_chat_through_the_api(client: TestClient) -> None:
     assert sent.status_code == 200
     assert client.post(f"{base}/messages", json={"text": "  "}, headers={"X-Ticket-Token": token}).status_code == 422
 
-    anna, bob = ("anna", "geheim1"), ("bob", "geheim2")
     assert client.get("/staff/api/queue").status_code == 401
-    queue = client.get("/staff/api/queue", auth=anna).json()
+    anna, bob = staff_client(client, "anna"), staff_client(client, "bob")
+    queue = anna.get("/staff/api/queue").json()
     assert any(t["ticket"] == public_id for t in queue)
-    transcript = client.get(f"/staff/api/tickets/{public_id}", auth=anna).json()["messages"]
+    transcript = anna.get(f"/staff/api/tickets/{public_id}").json()["messages"]
     assert "[telefoon]" in transcript[-1]["text"] and "0612345678" not in str(transcript)
 
+    assert anna.post(f"/staff/api/tickets/{public_id}/messages", json={"text": "hoi"}).status_code == 409
+    assert anna.post(f"/staff/api/tickets/{public_id}/take").status_code == 200
+    assert bob.post(f"/staff/api/tickets/{public_id}/take").status_code == 409
+    assert bob.post(f"/staff/api/tickets/{public_id}/messages", json={"text": "Hallo, ik ben Anna."}).status_code == 409
     assert (
-        client.post(f"/staff/api/tickets/{public_id}/messages", json={"text": "hoi"}, auth=anna).status_code == 409
-    )  # not taken yet
-    assert client.post(f"/staff/api/tickets/{public_id}/take", auth=anna).status_code == 200
-    assert client.post(f"/staff/api/tickets/{public_id}/take", auth=bob).status_code == 409
-    assert (
-        client.post(
-            f"/staff/api/tickets/{public_id}/messages", json={"text": "Hallo, ik ben Anna."}, auth=bob
-        ).status_code
-        == 409
-    )
-    assert (
-        client.post(
-            f"/staff/api/tickets/{public_id}/messages", json={"text": "Hallo, ik ben Anna."}, auth=anna
-        ).status_code
-        == 200
+        anna.post(f"/staff/api/tickets/{public_id}/messages", json={"text": "Hallo, ik ben Anna."}).status_code == 200
     )
     seen = client.get(base, headers={"X-Ticket-Token": token}).json()
     assert seen["status"] == "connected"
     assert seen["handoff"] == {"kind": "handoff", "status": "connected", "ticket": public_id}
     assert any(m["sender"] == "staff" and m["text"] == "Hallo, ik ben Anna." for m in seen["messages"])
 
-    ended = client.post(f"/staff/api/tickets/{public_id}/handback", auth=anna).json()
+    assert bob.post(f"/staff/api/tickets/{public_id}/close").status_code == 403  # not his ticket
+    ended = anna.post(f"/staff/api/tickets/{public_id}/handback").json()
     assert ended["status"] == "ended" and ended["bot_resumed"] is False
     assert (
         client.post(f"{base}/messages", json={"text": "nog iets"}, headers={"X-Ticket-Token": token}).status_code == 409
@@ -185,7 +183,7 @@ def test_callback_request_keeps_the_contact_the_parent_chose_to_give(client: Tes
         f"/api/v1/handoff/{public_id}/callback", json={"contact": "06-12345678"}, headers={"X-Ticket-Token": token}
     )
     assert reply.status_code == 200 and "bellen" in reply.json()["text"]
-    queue = client.get("/staff/api/queue", auth=("anna", "geheim1")).json()
+    queue = staff_client(client, "anna").get("/staff/api/queue").json()
     entry = next(t for t in queue if t["ticket"] == public_id)
     assert entry["status"] == "callback" and entry["callback_contact"] == "06-12345678"
 

@@ -15,7 +15,7 @@ import pytest
 
 from knowledge.content_io import import_content
 from scripts import services
-from tests.helpers import PORTS, STAFF_USERS, custom, say, texts
+from tests.helpers import PORTS, SECRETS, custom, say, texts
 
 pytestmark = pytest.mark.e2e
 OWN = services.Ports(rasa=PORTS.rasa + 200, actions=PORTS.actions + 200, web=PORTS.web + 200)
@@ -31,11 +31,11 @@ def launcher(tmp_path: Path) -> Iterator[subprocess.Popen]:
         "PYTHONPATH": str(ROOT),
         "RASA_TELEMETRY_ENABLED": "false",
         "DATABASE_URL": f"sqlite:///{db}",
-        "STAFF_USERS": STAFF_USERS,
         "RASA_PORT": str(OWN.rasa),
         "ACTIONS_PORT": str(OWN.actions),
         "WEB_PORT": str(OWN.web),
         "RASA_URL": f"http://127.0.0.1:{OWN.rasa}",
+        **SECRETS,
     }
     log = (tmp_path / "launcher.log").open("w")
     process = subprocess.Popen(
@@ -64,7 +64,7 @@ def launcher(tmp_path: Path) -> Iterator[subprocess.Popen]:
 
 def action_server_pid() -> int:
     out = subprocess.run(
-        ["pgrep", "-f", f"rasa_sdk --actions actions --port {OWN.actions}"], capture_output=True, text=True
+        ["pgrep", "-f", f"scripts.action_server --port {OWN.actions}"], capture_output=True, text=True
     ).stdout.split()
     assert len(out) == 1, out
     return int(out[0])

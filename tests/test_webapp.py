@@ -8,35 +8,25 @@ import pytest
 from fastapi.testclient import TestClient
 
 from knowledge.config import settings
-from tests.helpers import STAFF as ACCOUNTS
-from tests.helpers import STAFF_USERS
-
-STAFF = ("anna", ACCOUNTS["anna"])
+from tests.staff_accounts import logged_in
 
 
 @pytest.fixture()
-def client(seeded_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    """The web app on this test's own database, with test-only staff accounts."""
+def client(seeded_db: str) -> Iterator[TestClient]:
+    """The web app on this test's own database (test-only accounts, tests/staff_accounts.py)."""
     from webapp.app import create_app
 
-    monkeypatch.setenv("STAFF_USERS", STAFF_USERS)
     settings.cache_clear()
-    with TestClient(create_app()) as c:
+    with TestClient(create_app(), base_url="https://testserver") as c:
         yield c
     settings.cache_clear()
 
 
-def test_no_default_account_outside_development_mode(seeded_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from webapp.app import create_app
-
-    settings.cache_clear()
-    assert settings().staff_users == {}
-    with TestClient(create_app()) as c:
-        for user, password in [("medewerker", "medewerker"), ("admin", "admin"), ("", "")]:
-            assert c.get("/editor", auth=(user, password)).status_code == 401
-    monkeypatch.setenv("JB_ENV", "development")
-    settings.cache_clear()
-    assert settings().staff_users == {"medewerker": "medewerker"}
+@pytest.fixture()
+def editor(client: TestClient) -> TestClient:
+    """Logged in as the eindredacteur; every change sends the CSRF token."""
+    client.headers["X-CSRF-Token"] = logged_in(client, "eind")
+    return client
 
 
 def test_health(client: TestClient) -> None:
@@ -107,23 +97,23 @@ NEW_ARTICLE = {
 
 def test_editing_needs_login(client: TestClient) -> None:
     assert client.put("/api/v1/articles/gezinscoach", json=NEW_ARTICLE).status_code == 401
-    assert client.put("/api/v1/articles/gezinscoach", json=NEW_ARTICLE, auth=("anna", "fout")).status_code == 401
+    assert client.put("/api/v1/articles/gezinscoach", json=NEW_ARTICLE, auth=("eind", "fout")).status_code == 401
 
 
-def test_incomplete_article_is_refused_in_dutch(client: TestClient) -> None:
-    response = client.put("/api/v1/articles/leeg", json={"title": "Leeg"}, auth=STAFF)
+def test_incomplete_article_is_refused_in_dutch(editor: TestClient) -> None:
+    response = editor.put("/api/v1/articles/leeg", json={"title": "Leeg"})
     assert response.status_code == 422 and "niet compleet" in response.json()["detail"]
 
 
-def test_new_article_is_searchable_at_once(client: TestClient) -> None:
-    before = client.get("/api/v1/search", params={"q": "wat doet een gezinscoach"}).json()
+def test_new_article_is_searchable_at_once(editor: TestClient) -> None:
+    before = editor.get("/api/v1/search", params={"q": "wat doet een gezinscoach"}).json()
     assert all(r["article"] != "gezinscoach" for r in before["results"])
-    assert client.put("/api/v1/articles/gezinscoach", json=NEW_ARTICLE, auth=STAFF).status_code == 200
-    after = client.get("/api/v1/search", params={"q": "wat doet een gezinscoach"}).json()
+    assert editor.put("/api/v1/articles/gezinscoach", json=NEW_ARTICLE).status_code == 200
+    after = editor.get("/api/v1/search", params={"q": "wat doet een gezinscoach"}).json()
     assert after["results"][0]["article"] == "gezinscoach"
 
 
-def test_editor_can_add_a_local_version(client: TestClient) -> None:
+def test_editor_can_add_a_local_version(editor: TestClient) -> None:
     local = {
         "article": "wijkteam",
         "municipalities": ["Zwolle"],
@@ -133,16 +123,18 @@ def test_editor_can_add_a_local_version(client: TestClient) -> None:
         "last_checked": None,
         "review": {"status": "te-controleren", "note": "test"},
     }
-    assert client.put("/api/v1/local/zwolle-wijkteam", json=local).status_code == 401
-    saved = client.put("/api/v1/local/zwolle-wijkteam", json=local, auth=STAFF)
-    assert saved.status_code == 200 and saved.json()["warnings"] == []
-    article = client.get("/api/v1/articles/wijkteam", params={"municipality": "Zwolle"}).json()
+    token = editor.headers.pop("X-CSRF-Token")
+    assert editor.put("/api/v1/local/zwolle-wijkteam", json=local).status_code == 403  # no CSRF token
+    editor.headers["X-CSRF-Token"] = token
+    saved = editor.put("/api/v1/local/zwolle-wijkteam", json=local)
+    assert saved.status_code == 200 and saved.json()["warnings"] == [] and saved.json()["live"] is True
+    article = editor.get("/api/v1/articles/wijkteam", params={"municipality": "Zwolle"}).json()
     assert article["local"]["key"] == "zwolle-wijkteam"
-    wrong = client.put("/api/v1/local/x", json={**local, "article": "bestaat-niet"}, auth=STAFF)
+    wrong = editor.put("/api/v1/local/x", json={**local, "article": "bestaat-niet"})
     assert wrong.status_code == 422 and "niet bestaat" in wrong.json()["detail"]
 
 
-def test_editor_is_warned_about_hard_text(client: TestClient) -> None:
+def test_editor_is_warned_about_hard_text(editor: TestClient) -> None:
     hard = {
         **NEW_ARTICLE,
         "short_answer": (
@@ -151,13 +143,15 @@ def test_editor_is_warned_about_hard_text(client: TestClient) -> None:
             "te verrichten alvorens zij overgaat tot het opleggen van een schriftelijke aanwijzing."
         ),
     }
-    saved = client.put("/api/v1/articles/moeilijk", json=hard, auth=STAFF).json()
+    saved = editor.put("/api/v1/articles/moeilijk", json=hard).json()
     assert any("moeilijk te lezen" in w for w in saved["warnings"])
 
 
 def test_editor_page_needs_login(client: TestClient) -> None:
-    assert client.get("/editor").status_code == 401
-    page = client.get("/editor", auth=STAFF)
+    redirect = client.get("/editor", follow_redirects=False)
+    assert redirect.status_code == 303 and redirect.headers["location"] == "/login?next=/editor"
+    logged_in(client, "red-amersfoort")
+    page = client.get("/editor")
     assert page.status_code == 200 and "Lokale versies" in page.text
 
 

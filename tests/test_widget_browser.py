@@ -8,7 +8,6 @@ for WCAG 2.1 A and AA, in the states the issue lists.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import os
@@ -25,9 +24,9 @@ from typing import Any, Callable, Dict, Iterator, List
 import pytest
 import yaml
 
-from knowledge.config import settings
 from scripts import services
-from tests.helpers import PORTS, STAFF, custom, say
+from tests.helpers import PORTS, custom, rasa_api, say
+from tests.staff_accounts import StaffHTTP, browser_login
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -178,15 +177,21 @@ def assert_accessible(page: Any, state: str) -> None:
     assert violations == [], f"axe-core WCAG 2.1 A/AA violations ({state}): {json.dumps(violations, indent=1)}"
 
 
+_STAFF: Dict[str, StaffHTTP] = {}
+
+
 def staff_call(path: str, body: Any = None, user: str = "anna") -> Any:
-    auth = base64.b64encode(f"{user}:{STAFF[user]}".encode()).decode()
+    """The staff API as a logged-in staff member (session cookie and CSRF token)."""
+    if user not in _STAFF:
+        _STAFF[user] = StaffHTTP(WEB, user)
+    staff = _STAFF[user]
     request = urllib.request.Request(
         f"{WEB}/staff/api{path}",
         method="POST" if body is not None else "GET",
         data=json.dumps(body).encode() if body is not None else None,
-        headers={"Authorization": f"Basic {auth}", "Content-Type": "application/json"},
+        headers={"X-CSRF-Token": staff.csrf, "Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=30) as response:
+    with staff.opener.open(request, timeout=30) as response:
         return json.loads(response.read())
 
 
@@ -586,9 +591,7 @@ def test_privacy_notice_and_wiping_the_conversation_everywhere(open_page: Opened
         raise AssertionError("the ticket should be deleted")
     except urllib.error.HTTPError as err:
         assert err.code == 404
-    url = f"http://127.0.0.1:{PORTS.rasa}/conversations/{old}/tracker?token={settings().rasa_token}"
-    with urllib.request.urlopen(url, timeout=10) as response:
-        tracker = json.loads(response.read())
+    tracker = rasa_api(f"/conversations/{old}/tracker")
     assert not [e for e in tracker["events"] if e["event"] in ("user", "bot")], "Rasa still remembers the conversation"
     page.reload()
     page.wait_for_selector(".jb-note >> text=Je gesprek is gewist")
@@ -743,9 +746,9 @@ def test_staff_console_takes_a_ticket_and_replies(browser: Any) -> None:
     sender = uuid.uuid4().hex
     say("ik woon in Almere", sender)
     ticket = custom(say("ik wil een mens spreken", sender))["ticket"]
-    context = browser.new_context(http_credentials={"username": "bob", "password": STAFF["bob"]})
+    context = browser.new_context()
     console = context.new_page()
-    console.goto(f"{WEB}/staff")
+    browser_login(console, WEB, "bob", "/staff")
     console.click(f'.ticket[data-ticket="{ticket}"]', timeout=15000)
     console.wait_for_selector("#transcript >> text=ik wil een mens spreken")
     console.click("#take")
@@ -761,9 +764,9 @@ def test_staff_console_takes_a_ticket_and_replies(browser: Any) -> None:
 def test_editor_adds_an_article_the_bot_answers_at_once(browser: Any) -> None:
     import uuid
 
-    context = browser.new_context(http_credentials={"username": "anna", "password": STAFF["anna"]})
+    context = browser.new_context()
     editor = context.new_page()
-    editor.goto(f"{WEB}/editor")
+    browser_login(editor, WEB, "eind", "/editor")
     editor.wait_for_selector("#articles button", timeout=15000)
     editor.click("#new")
     editor.fill("#a-slug", "opvoedsteunpunt")

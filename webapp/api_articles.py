@@ -1,4 +1,9 @@
-"""Knowledge API: articles, search and glossary (read), article editing (staff)."""
+"""Knowledge API: articles, search and glossary (read), article editing (staff).
+
+Writes go through knowledge.editorial: a version, the rules of who may publish
+what, and an audit entry each. `actie` says what the editor wants: publiceren
+(the default when allowed), voorstellen (for review) or concept.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,18 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
-from knowledge import answers, glossary
+from knowledge import answers, editorial, glossary
+from knowledge.accounts import permissions
+from knowledge.accounts.sessions import Current
 from knowledge.config import REPO_ROOT
-from knowledge.content_io import ContentError, article_to_dict, local_to_dict, upsert_article, upsert_local
+from knowledge.content_io import ContentError, article_to_dict, local_to_dict
 from knowledge.db import session_scope
 from knowledge.dialogue import DialogueState, decision, respond
 from knowledge.models import Article, LocalVersion
 from knowledge.municipalities import canonical_municipality
 from knowledge.readability import warnings
 from knowledge.retrieval import Retriever
-from webapp.auth import staff_user
+from webapp.auth import api_user, page_user, writer
 
 router = APIRouter(prefix="/api/v1", tags=["kennisbank"])
 pages = APIRouter(tags=["redactie"])
@@ -46,8 +53,9 @@ def _article_json(session: Any, row: Article, municipality: Optional[str]) -> Di
 
 
 @pages.get("/editor", response_class=HTMLResponse)
-def editor(user: str = Depends(staff_user)) -> str:
+def editor(who: Current = Depends(page_user)) -> str:
     """The content editor: municipal editors change articles and local versions here."""
+    permissions.edits_content(who.principal)
     return (REPO_ROOT / "web_widget" / "editor.html").read_text(encoding="utf-8")
 
 
@@ -76,42 +84,74 @@ def get_article(slug: str, municipality: Optional[str] = None) -> Dict[str, Any]
         return _article_json(session, row, place)
 
 
-@router.put("/articles/{slug}")
-def put_article(slug: str, article: Dict[str, Any], user: str = Depends(staff_user)) -> Dict[str, Any]:
-    """Create or replace an article (editors). Answerable at once, no retraining."""
-    if article.get("slug", slug) != slug:
-        raise HTTPException(422, "De slug in de tekst hoort gelijk te zijn aan die in het adres.")
+ACTIONS = {"publiceren": True, "voorstellen": True, "concept": False}
+
+
+def _save(who: Current, kind: str, key: str, data: Dict[str, Any], actie: Optional[str]) -> Dict[str, Any]:
+    if actie is not None and actie not in ACTIONS:
+        raise HTTPException(422, "actie is publiceren, voorstellen of concept.")
+    reason = str(data.pop("reason", "") or "")[:1000]
+    if actie == "publiceren":
+        if kind == "article":
+            permissions.publishes_general(who.principal)
     try:
         with session_scope() as session:
-            upsert_article(session, {**article, "slug": slug})
+            saved = editorial.save(
+                session, who.principal, kind, key, data, reason, publish=ACTIONS.get(actie or "publiceren", True)
+            )
+            if actie == "publiceren" and not saved.live:
+                raise permissions.Forbidden("Je mag dit niet publiceren. Je kunt het wel voorstellen.")
+            result = {"version": saved.version.number, "status": saved.version.status, "live": saved.live}
+            result["message"] = saved.message
+    except editorial.VersionError as exc:
+        raise HTTPException(422, str(exc)) from exc
     except (ContentError, ValueError) as exc:
-        raise HTTPException(422, f"Dit artikel is niet compleet: {exc}") from exc
-    saved = get_article(slug) if article.get("published", True) else {"slug": slug}
-    return {**saved, "warnings": warnings(str(article.get("short_answer", "")))}
+        label = "Dit artikel" if kind == "article" else "Dit lokale stuk"
+        raise HTTPException(422, f"{label} is niet compleet: {exc}") from exc
+    return {**result, "warnings": warnings(str(data.get("short_answer", "")))}
+
+
+@router.put("/articles/{slug}")
+def put_article(
+    slug: str, article: Dict[str, Any], actie: Optional[str] = None, who: Current = Depends(writer)
+) -> Dict[str, Any]:
+    """Create or change an article. An eindredacteur publishes at once (answerable
+    without retraining); a redacteur's change waits for review."""
+    if article.get("slug", slug) != slug:
+        raise HTTPException(422, "De slug in de tekst hoort gelijk te zijn aan die in het adres.")
+    result = _save(who, "article", slug, {k: v for k, v in article.items() if k != "slug"}, actie)
+    return {"slug": slug, **result}
 
 
 @router.get("/local")
-def list_local(user: str = Depends(staff_user)) -> List[Dict[str, Any]]:
-    """All local versions (editors)."""
+def list_local(who: Current = Depends(api_user)) -> List[Dict[str, Any]]:
+    """All local versions (editors), with whether this editor may change each."""
+    permissions.edits_content(who.principal)
     with session_scope() as session:
         rows = session.execute(select(LocalVersion).order_by(LocalVersion.key)).scalars().all()
-        return [
-            {**local_to_dict(r), "last_checked": r.last_checked.isoformat() if r.last_checked else None} for r in rows
-        ]
+        out = []
+        for r in rows:
+            try:
+                permissions.edits_local(who.principal, r.municipalities)
+                mine = True
+            except permissions.Forbidden:
+                mine = False
+            out.append(
+                {
+                    **local_to_dict(r),
+                    "last_checked": r.last_checked.isoformat() if r.last_checked else None,
+                    "editable": mine,
+                }
+            )
+        return out
 
 
 @router.put("/local/{key}")
-def put_local(key: str, local: Dict[str, Any], user: str = Depends(staff_user)) -> Dict[str, Any]:
-    """Create or replace a municipality's version of an article (editors)."""
-    with session_scope() as session:
-        exists = session.execute(select(Article.id).where(Article.slug == local.get("article"))).first()
-        if not exists:
-            raise HTTPException(422, "Dit lokale stuk hoort bij een artikel dat niet bestaat.")
-        try:
-            upsert_local(session, {**local, "key": key})
-        except (ContentError, ValueError) as exc:
-            raise HTTPException(422, f"Dit lokale stuk is niet compleet: {exc}") from exc
-    return {"key": key, "warnings": warnings(str(local.get("short_answer", "")))}
+def put_local(
+    key: str, local: Dict[str, Any], actie: Optional[str] = None, who: Current = Depends(writer)
+) -> Dict[str, Any]:
+    """Create or change a municipality's version of an article (its own redacteur)."""
+    return {"key": key, **_save(who, "local", key, {k: v for k, v in local.items() if k != "key"}, actie)}
 
 
 @router.get("/search")

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge import handoff
+from knowledge import handoff, insights
 from knowledge.config import settings
 from knowledge.db import session_scope
 from knowledge.input_check import clean
@@ -159,6 +159,10 @@ def post_message(body: ChatMessage) -> Dict[str, Any]:
     messages = group(raw)
     result: Dict[str, Any] = {"messages": messages, "to": "bot"}
     with session_scope() as session:
+        # For the editors' insights: a question the bot could not answer well, masked, without the conversation.
+        miss = insights.miss_of(next((m["custom"] for m in messages if m.get("custom")), None))
+        if miss and not text.startswith("/"):
+            insights.record(session, text, miss[0], miss[1], metadata["municipality"])
         for message in messages:
             _with_checked(session, message)
             custom = message.get("custom") or {}

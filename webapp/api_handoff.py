@@ -9,13 +9,15 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from knowledge import handoff
+from knowledge import audit, handoff
+from knowledge.accounts import permissions
+from knowledge.accounts.sessions import Current
 from knowledge.config import REPO_ROOT, settings
 from knowledge.db import session_scope
 from knowledge.input_check import clean
 from knowledge.models import Ticket, TicketMessage, utcnow
 from knowledge.safety import detect
-from webapp.auth import staff_user
+from webapp.auth import api_user, page_user, writer
 from webapp.rasa_client import resume_conversation
 
 parent = APIRouter(prefix="/api/v1/handoff", tags=["doorverbinden (ouder)"])
@@ -109,63 +111,83 @@ def parent_callback(public_id: str, body: Contact, x_ticket_token: Optional[str]
 
 
 @staff.get("", response_class=HTMLResponse)
-def console(user: str = Depends(staff_user)) -> str:
+def console(who: Current = Depends(page_user)) -> str:
+    permissions.handles_tickets(who.principal)
     return (REPO_ROOT / "web_widget" / "staff.html").read_text(encoding="utf-8")
 
 
 @staff.get("/api/queue")
-def staff_queue(user: str = Depends(staff_user)) -> List[Dict[str, Any]]:
+def staff_queue(who: Current = Depends(api_user)) -> List[Dict[str, Any]]:
+    """The open tickets of this staff member's municipalities (and those without one)."""
+    permissions.handles_tickets(who.principal)
     with session_scope() as session:
         handoff.purge_expired(session, settings().retention_days)
-        return [_ticket_json(t) for t in handoff.queue(session)]
+        return [
+            _ticket_json(t)
+            for t in handoff.queue(session)
+            if t.municipality is None or who.principal.covers(t.municipality)
+        ]
 
 
-@staff.get("/api/tickets/{public_id}")
-def staff_ticket(public_id: str, after: int = 0, user: str = Depends(staff_user)) -> Dict[str, Any]:
-    with session_scope() as session:
-        try:
-            return _ticket_json(handoff.get(session, public_id), with_messages=True, after=after)
-        except handoff.TicketUnavailable:
-            raise HTTPException(404, "Dit gesprek bestaat niet.") from None
-
-
-@staff.post("/api/tickets/{public_id}/take")
-def staff_take(public_id: str, user: str = Depends(staff_user)) -> Dict[str, Any]:
-    with session_scope() as session:
-        try:
-            return _ticket_json(handoff.take(session, public_id, user))
-        except handoff.TicketUnavailable:
-            raise HTTPException(409, "Een collega heeft dit gesprek al aangenomen, of het is gesloten.") from None
-
-
-def _own_ticket(session: Session, public_id: str, user: str) -> Ticket:
+def _visible_ticket(session: Session, public_id: str, who: Current) -> Ticket:
     try:
         ticket = handoff.get(session, public_id)
     except handoff.TicketUnavailable:
         raise HTTPException(404, "Dit gesprek bestaat niet.") from None
-    if ticket.taken_by != user or ticket.status != "connected":
+    permissions.sees_ticket(who.principal, ticket.municipality)
+    return ticket
+
+
+@staff.get("/api/tickets/{public_id}")
+def staff_ticket(public_id: str, after: int = 0, who: Current = Depends(api_user)) -> Dict[str, Any]:
+    with session_scope() as session:
+        return _ticket_json(_visible_ticket(session, public_id, who), with_messages=True, after=after)
+
+
+@staff.post("/api/tickets/{public_id}/take")
+def staff_take(public_id: str, who: Current = Depends(writer)) -> Dict[str, Any]:
+    with session_scope() as session:
+        _visible_ticket(session, public_id, who)
+        try:
+            ticket = handoff.take(session, public_id, who.principal.username)
+        except handoff.TicketUnavailable:
+            raise HTTPException(409, "Een collega heeft dit gesprek al aangenomen, of het is gesloten.") from None
+        audit.record(session, who.principal.username, "gesprek-aangenomen", "ticket", public_id, None, "connected")
+        return _ticket_json(ticket)
+
+
+def _own_ticket(session: Session, public_id: str, who: Current) -> Ticket:
+    ticket = _visible_ticket(session, public_id, who)
+    if ticket.taken_by != who.principal.username or ticket.status != "connected":
         raise HTTPException(409, "Neem het gesprek eerst aan.")
     return ticket
 
 
 @staff.post("/api/tickets/{public_id}/messages")
-def staff_message(public_id: str, body: Text, user: str = Depends(staff_user)) -> Dict[str, Any]:
+def staff_message(public_id: str, body: Text, who: Current = Depends(writer)) -> Dict[str, Any]:
     text = _usable_text(body.text)
     with session_scope() as session:
-        ticket = _own_ticket(session, public_id, user)
-        return _message_json(handoff.add_message(session, ticket, "staff", text))
+        ticket = _own_ticket(session, public_id, who)
+        message = handoff.add_message(session, ticket, "staff", text)
+        # The log says that a message was sent, never what it said.
+        audit.record(session, who.principal.username, "bericht-gestuurd", "ticket", public_id, None, message.id)
+        return _message_json(message)
 
 
 @staff.post("/api/tickets/{public_id}/{how}")
-def staff_finish(public_id: str, how: str, user: str = Depends(staff_user)) -> Dict[str, Any]:
+def staff_finish(public_id: str, how: str, who: Current = Depends(writer)) -> Dict[str, Any]:
     if how not in ("handback", "close"):
         raise HTTPException(404, "Onbekende actie.")
     with session_scope() as session:
+        ticket = _visible_ticket(session, public_id, who)
+        permissions.finishes_ticket(who.principal, ticket.municipality, ticket.taken_by)
+        old = ticket.status
         try:
-            ticket = handoff.get(session, public_id)
-            handoff.finish(session, ticket, user, how)
+            handoff.finish(session, ticket, who.principal.username, how)
         except handoff.TicketUnavailable:
             raise HTTPException(409, "Dit gesprek is al afgesloten.") from None
+        action = "gesprek-teruggegeven" if how == "handback" else "gesprek-afgesloten"
+        audit.record(session, who.principal.username, action, "ticket", public_id, old, ticket.status)
         conversation_id = ticket.conversation_id
         data = _ticket_json(ticket)
     data["bot_resumed"] = resume_conversation(conversation_id)

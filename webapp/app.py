@@ -9,14 +9,15 @@ from typing import Any, Dict
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import func, select
 
+from knowledge.accounts import Forbidden
 from knowledge.config import REPO_ROOT
 from knowledge.db import session_scope
 from knowledge.models import Article
-from webapp import api_articles, api_chat, api_handoff
+from webapp import api_articles, api_chat, api_editorial, api_handoff, insights, login, naslag, security
 
 WIDGET_DIR = REPO_ROOT / "web_widget"
 # The demo page is a municipality's page with the strictest policy a host can
@@ -48,6 +49,16 @@ def create_app() -> FastAPI:
     app.include_router(api_articles.pages)
     app.include_router(api_handoff.parent)
     app.include_router(api_handoff.staff)
+    app.include_router(login.router)
+    app.include_router(api_editorial.router)
+    app.include_router(naslag.router)
+    app.include_router(insights.router)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(_request: Request, exc: Forbidden) -> JSONResponse:
+        # Per-object rules (knowledge.accounts.permissions) say why, in Dutch.
+        return JSONResponse({"detail": str(exc)}, status_code=403)
+
     app.mount("/widget", StaticFiles(directory=WIDGET_DIR), name="widget")
 
     @app.get("/healthz")
@@ -69,14 +80,28 @@ def create_app() -> FastAPI:
         page = (WIDGET_DIR / "index.html").read_text(encoding="utf-8")
         return HTMLResponse(page, headers={"Content-Security-Policy": DEMO_CSP, "Referrer-Policy": "no-referrer"})
 
+    # Outermost: security headers, trusted hosts, relative redirects, bad paths, body limits.
+    security.install(app)
     return app
 
 
 app = create_app()
+
+
+def served_app() -> FastAPI:
+    """The app as the launcher serves it (`uvicorn --factory webapp.app:served_app`):
+    refuses to start without a usable secret for Rasa's API."""
+    from knowledge.config import require_secret, settings
+
+    require_secret("RASA_JWT_SECRET", settings().rasa_jwt_secret)
+    return create_app()
+
 
 if __name__ == "__main__":
     import uvicorn
 
     from knowledge.config import settings
 
-    uvicorn.run(app, host="0.0.0.0", port=settings().web_port, log_level="warning", ws="none", access_log=False)
+    uvicorn.run(
+        app, host=settings().web_host, port=settings().web_port, log_level="warning", ws="none", access_log=False
+    )

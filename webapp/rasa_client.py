@@ -2,8 +2,9 @@
 
 - send_message: the parent's message to Rasa's REST channel
   (bot/channels/rest.py, /webhooks/rest/webhook); the widget never sees Rasa.
-- resume_conversation and forget_conversation: Rasa's HTTP API, with the API
-  token, which stays on the server; the browser never sees it.
+- resume_conversation and forget_conversation: Rasa's HTTP API, with a
+  short-lived JWT signed with RASA_JWT_SECRET in the Authorization header (never
+  in a URL, so no proxy or access log sees it); the browser never sees it.
 
 RASA_URL says where Rasa is; several Rasa servers can sit behind one address.
 Message texts are never logged, only the kind of failure.
@@ -12,10 +13,12 @@ Message texts are never logged, only the kind of failure.
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Dict, List, Optional
 from urllib.parse import quote
 
 import httpx
+import jwt
 
 from knowledge.config import settings
 
@@ -25,6 +28,18 @@ REPLY_TIMEOUT = httpx.Timeout(30.0, connect=3.0)
 
 class BotUnavailable(Exception):
     """Rasa could not be reached, or did not answer properly."""
+
+
+def api_headers(secret: Optional[str] = None, seconds: int = 60) -> Dict[str, str]:
+    """The Authorization header for Rasa's HTTP API: a JWT with the admin role, valid SECONDS.
+
+    Without a secret there is no header: Rasa refuses the call (401) and the caller says so."""
+    secret = secret or settings().rasa_jwt_secret
+    if not secret:
+        return {}
+    payload = {"user": {"username": "webapp", "role": "admin"}, "exp": int(time.time()) + seconds}
+    token = jwt.encode(payload, secret, algorithm="HS256")
+    return {"Authorization": f"Bearer {token}"}
 
 
 def _conversation_url(conversation_id: str, tail: str) -> str:
@@ -57,7 +72,7 @@ def resume_conversation(conversation_id: str) -> bool:
     """Let the bot answer this conversation again; False when Rasa cannot be reached."""
     url = _conversation_url(conversation_id, "tracker/events")
     try:
-        response = httpx.post(url, params={"token": settings().rasa_token}, json=[{"event": "resume"}], timeout=10)
+        response = httpx.post(url, headers=api_headers(), json=[{"event": "resume"}], timeout=10)
         response.raise_for_status()
         return True
     except httpx.HTTPError as exc:
@@ -69,7 +84,7 @@ def forget_conversation(conversation_id: str) -> bool:
     """Replace everything Rasa remembers of this conversation by nothing ('Gesprek wissen')."""
     url = _conversation_url(conversation_id, "tracker/events")
     try:
-        response = httpx.put(url, params={"token": settings().rasa_token}, json=[], timeout=10)
+        response = httpx.put(url, headers=api_headers(), json=[], timeout=10)
         response.raise_for_status()
         return True
     except httpx.HTTPError as exc:

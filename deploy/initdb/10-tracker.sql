@@ -1,0 +1,1 @@
+CREATE DATABASE jb_tracker OWNER jb;

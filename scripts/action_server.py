@@ -1,0 +1,81 @@
+"""The rasa_sdk action server, reachable only by Rasa.
+
+    python -m scripts.action_server --port 5055
+
+Differences from `python -m rasa_sdk --actions actions`:
+- listens on INTERNAL_HOST (127.0.0.1 by default), not on every interface;
+- every call but /health needs the header X-Action-Secret with ACTIONS_SECRET
+  (Rasa sends it, bot/endpoints.yml); without it: 403, before any action runs;
+- a body that is not a JSON object is a 400; an error is a 500 without the
+  request body (rasa_sdk's own handler echoes it, message text included);
+- no CORS: browsers have no business here;
+- refuses to start with an empty or default secret.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hmac
+import json
+import logging
+import zlib
+from typing import Any, Optional
+
+from rasa_sdk.endpoint import create_app as create_sdk_app
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from knowledge.config import require_secret, settings
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Action-Secret"
+MAX_BODY_BYTES = 2_000_000  # a tracker with a long conversation; Sanic refuses more anyway
+
+
+def _json_object(request: Request) -> bool:
+    raw = request.body or b""
+    try:
+        if request.headers.get("Content-Encoding") == "deflate":
+            raw = zlib.decompress(raw)
+        return isinstance(json.loads(raw.decode("utf-8")), dict)
+    except (ValueError, zlib.error, UnicodeDecodeError):
+        return False
+
+
+def create_app(secret: str, package: str = "actions") -> Sanic:
+    app = create_sdk_app(package, cors_origins=None)
+    app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
+    expected = secret.encode()
+
+    @app.middleware("request")
+    async def only_rasa(request: Request) -> Optional[HTTPResponse]:
+        if request.path == "/health":
+            return None
+        provided = (request.headers.get(SECRET_HEADER) or "").encode()
+        if not hmac.compare_digest(provided, expected):
+            return response.json({"error": "forbidden"}, status=403)
+        if request.method == "POST" and not _json_object(request):
+            return response.json({"error": "body must be a JSON object"}, status=400)
+        return None
+
+    async def no_echo(request: Request, exception: Exception) -> HTTPResponse:
+        log.error("action server: request failed (%s)", type(exception).__name__)
+        return response.json({"error": "action failed"}, status=500)
+
+    app.error_handler.add(Exception, no_echo)
+    return app
+
+
+def main(argv: Any = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--port", type=int, default=settings().actions_port)
+    args = parser.parse_args(argv)
+    config = settings()
+    logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(require_secret("ACTIONS_SECRET", config.actions_secret))
+    app.run(host=config.internal_host, port=args.port, workers=1, access_log=False)
+
+
+if __name__ == "__main__":
+    main()

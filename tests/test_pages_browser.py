@@ -1,0 +1,163 @@
+"""The staff and reference pages in Chromium: login, naslag, print, inzichten, editor.
+
+Its own web app (uvicorn, real HTTP, its own seeded database with the test
+accounts); no Rasa needed. axe-core (vendored, pinned) checks WCAG 2.1 A/AA.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+import pytest
+
+from knowledge.content_io import import_content
+from tests.helpers import PORTS
+from tests.staff_accounts import browser_login, create_accounts
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+AXE = ROOT / "tests" / "vendor" / "axe.min.js"
+AXE_SHA256 = "e9e5863c33a874f09bc01acd9234b7e3c871479f5eef8802fa582544465e6d01"  # axe-core 4.11.0
+PORT = PORTS.web + 150
+WEB = f"http://127.0.0.1:{PORT}"
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("pages") / "knowledge.db"
+    import_content(url=f"sqlite:///{db}")
+    create_accounts(f"sqlite:///{db}")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": f"sqlite:///{db}", "COOKIE_SECURE": "0"}
+    env["RASA_URL"] = "http://127.0.0.1:9"
+    log = (tmp_path_factory.mktemp("pages-log") / "web.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "webapp.app:app", "--port", str(PORT), "--no-access-log", "--ws", "none"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{WEB}/healthz", timeout=2)
+            break
+        except (OSError, socket.timeout):
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("the web app did not start")
+    yield WEB
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser(web: str) -> Iterator[Any]:
+    if not CHROMIUM:
+        pytest.skip("Chromium is not installed (make test installs Debian's chromium package)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield launched
+        launched.close()
+
+
+def violations(page: Any) -> List[Dict[str, Any]]:
+    source = AXE.read_bytes()
+    assert hashlib.sha256(source).hexdigest() == AXE_SHA256
+    page.evaluate(source.decode("utf-8"))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
+    )
+    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
+
+
+def test_reference_pages_have_no_axe_violations_and_print_on_one_page(browser: Any, web: str) -> None:
+    page = browser.new_page()
+    for path in (
+        "/naslag",
+        "/naslag?q=wat+doet+de+raad+voor+de+kinderbescherming&gemeente=Amersfoort",
+        "/naslag?fase=rechter",
+        "/naslag/artikel/wijkteam",
+        "/naslag/begrippen",
+        "/login",
+    ):
+        page.goto(web + path)
+        assert violations(page) == [], path
+    page.goto(f"{web}/naslag/artikel/ondertoezichtstelling/print?gemeente=Amersfoort")
+    assert violations(page) == []
+    for slug in ("ondertoezichtstelling", "uithuisplaatsing", "wijkteam"):
+        page.goto(f"{web}/naslag/artikel/{slug}/print?gemeente=Amersfoort")
+        pdf = page.pdf(format="A4")
+        pages = re.search(rb"/Type /Pages\s*/Count (\d+)", pdf) or re.search(rb"/Count (\d+)", pdf)
+        assert pages and int(pages.group(1)) == 1, f"{slug}: the print view is more than one A4"
+    page.close()
+
+
+def test_login_throttle_and_logout_in_the_browser(browser: Any, web: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{web}/login")
+    page.fill("#username", "red-almere")
+    page.fill("#password", "fout")
+    page.click(".login button[type=submit]")
+    assert "klopt niet" in page.inner_text("#login-error")
+    assert violations(page) == []  # the error state too
+    browser_login(page, web, "red-almere", "/editor")
+    page.wait_for_selector("#articles button", timeout=15000)
+    assert "red-almere" in page.inner_text("#userbar")
+    assert violations(page) == []
+    cookies = {c["name"]: c for c in context.cookies()}
+    assert cookies["jb_sessie"]["httpOnly"] and cookies["jb_sessie"]["sameSite"] == "Lax"
+    assert page.evaluate("() => document.cookie").find("jb_sessie") < 0  # scripts cannot read it
+    page.goto(f"{web}/inzichten")
+    assert violations(page) == []
+    page.goto(f"{web}/editor")
+    page.click("#logout")
+    page.wait_for_url(f"{web}/login?uit=1")
+    page.goto(f"{web}/editor")
+    page.wait_for_url(f"{web}/login?next=**")
+    context.close()
+
+
+def test_a_redacteur_proposes_and_the_eindredacteur_publishes_in_the_editor(browser: Any, web: str) -> None:
+    red = browser.new_context()
+    page = red.new_page()
+    browser_login(page, web, "red-amersfoort", "/editor")
+    page.click('#articles button[data-slug="wijkteam"]', timeout=15000)
+    assert page.inner_text("#a-save") == "Voorstellen aan de eindredactie"
+    assert page.is_hidden("#checked")  # only an eindredacteur checks sources
+    page.fill("#a-short", "Het wijkteam helpt je gezin. Het is gratis.")
+    page.fill("#a-reason", "korter en duidelijker")
+    page.click("#a-save")
+    page.wait_for_selector("#message >> text=Voorgesteld", timeout=15000)
+    red.close()
+
+    eind = browser.new_context()
+    page = eind.new_page()
+    browser_login(page, web, "eind", "/editor")
+    page.click("#review button.item", timeout=15000)
+    page.wait_for_selector("#diff .add >> text=Het wijkteam helpt je gezin. Het is gratis.")
+    page.click("#diff button >> text=Publiceren")
+    page.wait_for_selector("#message >> text=Gepubliceerd", timeout=15000)
+    page.click('#articles button[data-slug="wijkteam"]')
+    page.click("#checked")
+    page.wait_for_selector("#check-status >> text=door eind", timeout=15000)
+    eind.close()
+    with urllib.request.urlopen(f"{web}/api/v1/articles/wijkteam", timeout=10) as response:
+        body = response.read().decode()
+    assert "Het wijkteam helpt je gezin. Het is gratis." in body and '"checked_by":"eind"' in body.replace(" ", "")
