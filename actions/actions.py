@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import municipality, question_text, send, user_text, was_too_long
+from actions.conversation import municipality, send, user_text, was_too_long
 from knowledge import answers, glossary
 from knowledge.db import session_scope
 from knowledge.dialogue import DialogueState, respond
@@ -37,7 +37,7 @@ def answer_question(
     state = DialogueState.from_slots(tracker.get_slot)
     with session_scope() as session:
         reply = respond(
-            session, RETRIEVER, question_text(tracker), state, place, chosen, section, acknowledge=not confident_only
+            session, RETRIEVER, user_text(tracker), state, place, chosen, section, acknowledge=not confident_only
         )
     sure = any(a.payload.get("kind") == "answer" and a.payload.get("confident") for a in reply.answers)
     if confident_only and not sure:

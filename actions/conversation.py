@@ -10,17 +10,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge.answers import Answer
 from knowledge.input_check import MAX_CHARS, clean
-from knowledge.municipalities import canonical_municipality, find_municipality, text_without_place
+from knowledge.municipalities import canonical_municipality, find_municipality
 
 
 def user_text(tracker: Tracker) -> str:
     """The latest message, cleaned and cut to what retrieval should read."""
     return clean(tracker.latest_message.get("text"))[:MAX_CHARS]
-
-
-def question_text(tracker: Tracker) -> str:
-    """What retrieval should search for: the message without the place name."""
-    return text_without_place(user_text(tracker))
 
 
 def was_too_long(tracker: Tracker) -> bool:
