@@ -62,7 +62,7 @@ def rasa_cross_validation(folds: int = 3) -> List[str]:
     ]  # fmt: skip
     with open(ROOT / "var" / "log" / "rasa-cv.log", "w", encoding="utf-8") as log:
         subprocess.run(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, check=True)
-    report = json.loads((out_dir / "DIETClassifier_report.json").read_text(encoding="utf-8"))
+    report = json.loads((out_dir / "intent_report.json").read_text(encoding="utf-8"))
     lines = [f"command: {' '.join(command[1:])}"]
     for key in ("accuracy", "macro avg", "weighted avg"):
         value = report.get(key)
