@@ -145,7 +145,7 @@ def main(argv: List[str]) -> None:
         head = [
             "# Answer accuracy",
             "",
-            f"Written by `{COMMAND}` (`python -m scripts.retrieval_report --write {target}`) on {dt.date.today()}.",
+            f"Written by `{COMMAND}` (`python -m scripts.retrieval_report {' '.join(argv)}`) on {dt.date.today()}.",
             "Every figure below comes from that command; see the README for how the held-out sets were made and used.",
         ]
         target.parent.mkdir(parents=True, exist_ok=True)
