@@ -3,7 +3,8 @@
     python -m scripts.bench
 
 Prints median and 95th percentile of: retrieval (search over all articles),
-the safety detector, municipality lookup, and the time to rebuild the
+the safety detector, municipality lookup, the whole answer as the action makes
+it (knowledge.dialogue.respond with the database), and the time to rebuild the
 retrieval index after an edit.
 """
 
@@ -19,8 +20,9 @@ import yaml
 
 from knowledge.content_io import import_content
 from knowledge.db import session_scope
+from knowledge.dialogue import DialogueState, respond
 from knowledge.municipalities import find_municipality
-from knowledge.retrieval import Index, docs_from_db
+from knowledge.retrieval import Index, Retriever, docs_from_db
 from knowledge.safety import detect, read_labelled
 from knowledge.safety.model import EXAMPLES_DIR
 
@@ -60,6 +62,13 @@ def main() -> None:
     report("retrieval search", timed(lambda q: index.search(q), questions))
     report("safety detector", timed(detect, messages))
     report("municipality lookup", timed(find_municipality, questions))
+    retriever = Retriever()
+
+    def answer(question: str) -> object:
+        with session_scope(url) as session:
+            return respond(session, retriever, question, DialogueState())
+
+    report("whole answer, respond()", timed(answer, questions))
 
 
 if __name__ == "__main__":
