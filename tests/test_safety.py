@@ -315,3 +315,17 @@ def test_normalisation():
     # real words are not "corrected" into pattern words
     assert norm("hij slaapt") == "| hij slaapt |"
     assert norm("het gaat geweldig") == "| het gaat geweldig |"
+
+
+@pytest.mark.parametrize(
+    "text", ["help ik snap deze chat niet", "help, wat kan ik hier vragen", "help mij kiezen tussen twee scholen"]
+)
+def test_help_with_the_chat_is_not_a_cry_for_help(text):
+    assert detect(text).level is None
+
+
+@pytest.mark.parametrize(
+    "text", ["help", "help!!!", "sos", "help de chat werkt niet en hij staat voor de deur met een mes"]
+)
+def test_a_bare_cry_for_help_is_still_acute(text):
+    assert detect(text).level == "acute"
