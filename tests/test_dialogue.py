@@ -175,3 +175,13 @@ def test_development_conversations(content_db: str) -> None:
 def test_the_deadline_question_becomes_the_topic(chat: Chat) -> None:
     chat.say("Hoeveel tijd heb ik voor een hoger beroep?")
     assert answered(chat.say("en wat kost dat")) == [("hoger-beroep", "kosten")]
+
+
+def test_the_second_question_is_read_against_the_first(chat: Chat) -> None:
+    reply = chat.say("kan ik in hoger beroep en wat kost dat")
+    assert answered(reply) == [("hoger-beroep", None), ("hoger-beroep", "kosten")]
+
+
+def test_two_question_sentences_are_both_answered(chat: Chat) -> None:
+    reply = chat.say("mag ik mijn dossier inzien? en kan ik een klacht indienen over de raad?")
+    assert [slug for slug, _ in answered(reply)] == ["dossier-inzien", "klacht-indienen"]

@@ -35,6 +35,7 @@ from knowledge.retrieval import Hit, Index, Retriever, SearchResult, decide
 
 FOLLOWUP_MAX_WORDS = 9  # a follow-up is short; a longer message is its own question
 SWAP_STARTS = frozenset({"en", "ook", "geldt", "bij", "voor", "of"})
+SWAP_MAX_WORDS = 6  # "en dat van de GI?"; a longer "en ..." is a question of its own
 ANSWERED = ("answer", "tentative")
 MISSES_BEFORE_HELP = 2
 NEXT_LABEL = "Wat gebeurt er daarna?"
@@ -107,7 +108,7 @@ def _resolve(index: Index, session: Session, question: str, state: DialogueState
     first = (words(question) or [""])[0]
     if context and state.article and state.question:
         same = SearchResult("answer", (Hit(state.article, "", 1.0),))
-        if topical and first in SWAP_STARTS:
+        if topical and first in SWAP_STARTS and n_words <= SWAP_MAX_WORDS:
             query = _swapped(state.question, facets)
             result = _search(index, query)
             if result.decision in ANSWERED and result.best:
@@ -205,20 +206,19 @@ def respond(
     found = parts(text)
     reply = Reply(state=state)
     results: List[Tuple[_Resolved, Answer, Optional[str], str]] = []
+    context = state
     for question in found.questions:
+        # The second question is read against the first ("kan ik in beroep en wat kost dat?").
         question = text_without_place(question)
-        resolved = _resolve(index, session, question, reply.state)
+        resolved = _resolve(index, session, question, context)
         answer, slug = _answer_for(session, resolved, municipality)
         results.append((resolved, answer, slug, question))
-    if len(results) == 2:
-        # Two questions are answered apart only when both are understood and differ;
-        # otherwise the message is read as one question.
-        (r1, _a1, s1, _q1), (r2, _a2, s2, _q2) = results
-        if not (s1 and s2 and s1 != s2 and r1.result.decision == "answer" and r2.result.decision == "answer"):
-            whole = text_without_place(text)
-            resolved = _resolve(index, session, whole, state)
-            answer, slug = _answer_for(session, resolved, municipality)
-            results = [(resolved, answer, slug, whole)]
+        context = _next_state(context, resolved, slug, question)
+    if len(results) == 2 and not _two_answers(results[0], results[1], found.separate):
+        whole = text_without_place(text)
+        resolved = _resolve(index, session, whole, state)
+        answer, slug = _answer_for(session, resolved, municipality)
+        results = [(resolved, answer, slug, whole)]
     for resolved, answer, slug, question in results:
         reply.answers.append(answer)
         reply.state = _next_state(reply.state, resolved, slug, question)
@@ -228,6 +228,23 @@ def respond(
     if reply.state.misses >= MISSES_BEFORE_HELP:
         reply.answers.append(help_offer())
     return reply
+
+
+def _two_answers(
+    first: Tuple[_Resolved, Answer, Optional[str], str],
+    second: Tuple[_Resolved, Answer, Optional[str], str],
+    separate: bool,
+) -> bool:
+    """Answer two questions apart when both found an article and they are not the
+    same answer (the same article with another section is another answer); else
+    read the message as one question. Both must be sure, unless the parent asked
+    two separate question sentences: then one of them may be "niet zeker"."""
+    (r1, _a1, s1, _q1), (r2, _a2, s2, _q2) = first, second
+    decisions = (r1.result.decision, r2.result.decision)
+    allowed = set(ANSWERED) if separate else {"answer"}
+    if not (s1 and s2) or "answer" not in decisions or not set(decisions) <= allowed:
+        return False
+    return (s1, r1.section) != (s2, r2.section)
 
 
 def _deadline(session: Session, text: str, today: dt.date, municipality: Optional[str]) -> Optional[Answer]:

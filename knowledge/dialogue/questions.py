@@ -31,6 +31,7 @@ class Parts:
     questions: Tuple[str, ...]  # one or two questions, in the order asked
     story: bool  # the question came after a story
     emotional: bool  # the parent says how they feel
+    separate: bool = False  # two question sentences, not one sentence split at "en"
 
 
 def _sentences(text: str) -> List[str]:
@@ -75,6 +76,7 @@ def parts(text: str) -> Parts:
         chosen = sentences[-1:]
     else:
         chosen = [text]
+    separate = len(chosen) == 2
     if len(chosen) == 1:
         chosen = split_two(chosen[0])
-    return Parts(questions=tuple(chosen[:2]), story=story, emotional=emotional)
+    return Parts(questions=tuple(chosen[:2]), story=story, emotional=emotional, separate=separate)
