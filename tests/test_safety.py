@@ -329,3 +329,15 @@ def test_help_with_the_chat_is_not_a_cry_for_help(text):
 )
 def test_a_bare_cry_for_help_is_still_acute(text):
     assert detect(text).level == "acute"
+
+
+@pytest.mark.parametrize(
+    "text", ["in het pleeggezin wordt mijn dochter geslagen", "in de instelling wordt mijn zoon mishandeld"]
+)
+def test_abuse_told_with_the_verb_first_is_a_disclosure(text):
+    assert detect(text).level in ("disclosure", "acute")
+
+
+@pytest.mark.parametrize("text", ["wordt mijn kind uit huis geplaatst?", "wordt mijn dochter gehoord door de rechter"])
+def test_a_question_about_a_measure_with_the_verb_first_is_not(text):
+    assert detect(text).level is None
