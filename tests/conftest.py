@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List
 
 import pytest
 import yaml
@@ -19,6 +19,9 @@ from knowledge.config import settings
 from scripts import services
 from tests.helpers import PORTS, start_stack
 from tests.staff_accounts import create_accounts
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 # ../shared beside the checkout (CI has it too); JB_SHARED_DIR points elsewhere.
 SHARED = Path(os.environ.get("JB_SHARED_DIR", Path(__file__).resolve().parent.parent.parent / "shared"))
@@ -116,3 +119,17 @@ def stack(stack_db: Path, stack_hours: Path) -> Iterator[services.Services]:
     running = start_stack(PORTS, stack_db, stack_hours)
     yield running
     running.stop()
+
+
+@pytest.fixture()
+def client(seeded_db: str) -> Iterator[TestClient]:
+    """The web app on this test's own database (test-only accounts, tests/staff_accounts.py).
+    Modules that need another set-up (a stand-in Rasa, staff hours) define their own."""
+    from fastapi.testclient import TestClient
+
+    from webapp.app import create_app
+
+    settings.cache_clear()
+    with TestClient(create_app(), base_url="https://testserver") as c:
+        yield c
+    settings.cache_clear()

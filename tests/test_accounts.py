@@ -8,9 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -21,16 +19,6 @@ from knowledge.models import AuditEntry, LoginSession, User
 from tests.staff_accounts import STAFF, logged_in, login
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture()
-def client(seeded_db: str) -> Iterator[TestClient]:
-    from webapp.app import create_app
-
-    settings.cache_clear()
-    with TestClient(create_app(), base_url="https://testserver") as c:
-        yield c
-    settings.cache_clear()
 
 
 def test_login_sets_a_safe_cookie_and_logout_ends_the_session(client: TestClient) -> None:

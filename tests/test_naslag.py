@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator, List, Tuple
+from typing import List, Tuple
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, select
 
-from knowledge.config import settings
 from knowledge.db import engine, session_scope
 from knowledge.models import UnansweredQuestion
 from tests.staff_accounts import logged_in
@@ -29,16 +28,6 @@ HELD_OUT: List[Tuple[str, str]] = [
     ("wat is een schriftelijke aanwijzing van de gi", "schriftelijke-aanwijzing"),
     ("hoe bereidt een ouder zich voor op de zitting bij de kinderrechter", "zitting-voorbereiden"),
 ]
-
-
-@pytest.fixture()
-def client(seeded_db: str) -> Iterator[TestClient]:
-    from webapp.app import create_app
-
-    settings.cache_clear()
-    with TestClient(create_app(), base_url="https://testserver") as c:
-        yield c
-    settings.cache_clear()
 
 
 def answered_article(html: str) -> str:

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterator, List
+from typing import List
 
 import pytest
 from fastapi.testclient import TestClient
 
-from knowledge.config import settings
 from tests.staff_accounts import logged_in
-
-
-@pytest.fixture()
-def client(seeded_db: str) -> Iterator[TestClient]:
-    """The web app on this test's own database (test-only accounts, tests/staff_accounts.py)."""
-    from webapp.app import create_app
-
-    settings.cache_clear()
-    with TestClient(create_app(), base_url="https://testserver") as c:
-        yield c
-    settings.cache_clear()
 
 
 @pytest.fixture()
