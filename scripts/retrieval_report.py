@@ -2,8 +2,8 @@
 
     python -m scripts.retrieval_report [--mistakes] [--dev] [--rasa-cv] [--write docs/nlu-report.md]
 
---dev leaves out the unseen sets (retrieval_holdout3, conversations_holdout) so
-that tuning never looks at them; the sets 1 and 2 were looked at before.
+--dev leaves out the unseen sets (scripts/datasets.py) so that tuning never looks at
+them; every other set has been measured before and is a development set now.
 
 Development: the articles' own example questions, 5-fold (index on 4/5, ask the
 other 1/5), and tests/data/conversations_dev.yaml (written by us). Held-out:
@@ -30,11 +30,11 @@ from knowledge.db import session_scope
 from knowledge.dialogue.evaluation import evaluate_conversations, evaluate_entities, evaluate_questions
 from knowledge.evaluation import RetrievalScore, evaluate, folds, load_cases
 from knowledge.retrieval import ANSWER_MARGIN, ANSWER_MIN, CHOOSE_MIN, Index, Retriever, docs_from_db
+from scripts.datasets import DATA, UNSEEN
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "tests" / "data"
 HOLDOUTS = sorted(DATA.glob("retrieval_holdout*.yaml"))
-CONVERSATIONS = [DATA / "conversations_dev.yaml", DATA / "conversations_holdout.yaml"]
+CONVERSATIONS = sorted(DATA.glob("conversations_*.yaml"))
 COMMAND = "make nlu-report"
 
 
@@ -86,16 +86,9 @@ def rasa_cross_validation(folds: int = 3) -> List[str]:
 
 def main(argv: List[str]) -> None:
     mistakes = "--mistakes" in argv
-    unseen = (
-        set()
-        if "--dev" not in argv
-        else {
-            "retrieval_holdout3.yaml",
-            "conversations_holdout.yaml",
-            "retrieval_holdout_new_topics.yaml",
-            "entities_holdout.yaml",
-        }
-    )
+    if mistakes and "--dev" not in argv:
+        sys.exit("--mistakes prints messages: only with --dev, never for an unseen set")
+    unseen = UNSEEN if "--dev" in argv else set()
     target = Path(argv[argv.index("--write") + 1]) if "--write" in argv else None
     # A scratch database: measuring must never touch the content editors work on.
     url = f"sqlite:///{tempfile.mkdtemp()}/measure.db"
@@ -115,14 +108,15 @@ def main(argv: List[str]) -> None:
             convs = data.get("conversations") or []
             score = evaluate_conversations(sessions, retriever, convs)
             lines = score.lines()
-            if mistakes and "dev" in path.name:
+            if mistakes:
                 lines += [f"    {t.conversation}#{t.position}: got {t.got}" for t in score.turns if not t.right]
             show(f"conversations ({path.name}, {len(convs)} conversations)", lines, out)
     for holdout in [h for h in HOLDOUTS if h.name not in unseen]:
         cases = load_cases(holdout)
+        qscore = evaluate_questions(sessions, retriever, cases)
         show(
             f"single questions through the dialogue ({holdout.name})",
-            evaluate_questions(sessions, retriever, cases).lines(),
+            qscore.lines() + ([f"    {m}" for m in qscore.mistakes] if mistakes else []),
             out,
         )
     entities = DATA / "entities_holdout.yaml"

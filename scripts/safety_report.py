@@ -25,8 +25,8 @@ import yaml
 
 from knowledge.safety import LEVELS, Labelled, detect, load_patterns, read_labelled
 from knowledge.safety.model import NOT_NEGATIVE, default_model
+from scripts.datasets import DATA, UNSEEN, development
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 RETRIEVAL_SETS = sorted(DATA.glob("retrieval_holdout*.yaml"))
 
 
@@ -80,14 +80,14 @@ def run(name: str, rows: Sequence[Labelled]) -> Figures:
     return figures
 
 
-def retrieval_questions() -> List[Labelled]:
+def retrieval_questions(sets: Sequence[Path] = RETRIEVAL_SETS) -> List[Labelled]:
     """The retrieval held-out questions: ordinary (in scope) or out-of-domain (slug null).
 
     Questions for the articles about danger and helplines (NOT_NEGATIVE: "ik
     ben bang dat hij ons iets aandoet, wie bel ik?") are left out: a safety
     reply is right there."""
     rows: List[Labelled] = []
-    for path in RETRIEVAL_SETS:
+    for path in sets:
         for case in yaml.safe_load(path.read_text(encoding="utf-8")):
             if case.get("slug") in NOT_NEGATIVE:
                 continue
@@ -124,13 +124,16 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--show-errors", action="store_true", help="print the misclassified messages")
     args = parser.parse_args(argv)
+    if args.show_errors and any(p.name in UNSEEN for p in args.files):
+        parser.error("--show-errors prints messages: never for an unseen set (scripts/datasets.py)")
     load_patterns()
     default_model()  # the one-off fit is not part of the per-message time
     blocks: Dict[str, Figures] = {}
     for path in args.files:
         blocks[path.name] = run(path.name, read_labelled(path)[0])
     blocks["retrieval questions"] = run(
-        "retrieval held-out questions (ordinary and out-of-domain)", retrieval_questions()
+        "retrieval held-out questions (ordinary and out-of-domain)",
+        retrieval_questions(development(RETRIEVAL_SETS) if args.show_errors else RETRIEVAL_SETS),
     )
     for figures in blocks.values():
         print(format_figures(figures, args.show_errors))

@@ -128,6 +128,7 @@ class QuestionScore:
     confidently_wrong: int = 0
     null_total: int = 0
     null_answered: int = 0
+    mistakes: List[str] = field(default_factory=list)
 
     def lines(self) -> List[str]:
         return [
@@ -153,6 +154,9 @@ def evaluate_questions(sessions: SessionFactory, retriever: Retriever, cases: It
         score.total += 1
         score.right += bool(got) and got[0] in expected
         score.confidently_wrong += bool(confident) and confident[0] not in expected
+        if not (got and got[0] in expected):
+            sure = "confident" if confident else "unsure"
+            score.mistakes.append(f"{question!r}: want {sorted(expected)}, got {got[:3]} ({sure})")
     return score
 
 
