@@ -6,8 +6,11 @@ Differences from `python -m rasa_sdk --actions actions`:
 - listens on INTERNAL_HOST (127.0.0.1 by default), not on every interface;
 - every call but /health needs the header X-Action-Secret with ACTIONS_SECRET
   (Rasa sends it, bot/endpoints.yml); without it: 403, before any action runs;
-- a body that is not a JSON object is a 400; an error is a 500 without the
-  request body (rasa_sdk's own handler echoes it, message text included);
+- a body that is not an action call of the shape Rasa sends (scripts/action_call.py:
+  not JSON, not UTF-8, a list, a string, fields of the wrong type, a deflate
+  bomb) is a 400, one over MAX_BODY_BYTES a 413, a wrong method or path 405/404;
+  no answer repeats the body (rasa_sdk's own error handler echoes it, message
+  text included); only a failing action on a well-formed call is a 500;
 - no CORS: browsers have no business here;
 - refuses to start with an empty or default secret.
 """
@@ -16,31 +19,28 @@ from __future__ import annotations
 
 import argparse
 import hmac
-import json
 import logging
-import zlib
 from typing import Any, Optional
 
 from rasa_sdk.endpoint import create_app as create_sdk_app
 from sanic import Sanic, response
+from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from knowledge.config import require_secret, settings
+from scripts.action_call import BadActionCall, read_action_call
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Action-Secret"
 MAX_BODY_BYTES = 2_000_000  # a tracker with a long conversation; Sanic refuses more anyway
 
 
-def _json_object(request: Request) -> bool:
-    raw = request.body or b""
+def _declared_size(request: Request) -> int:
     try:
-        if request.headers.get("Content-Encoding") == "deflate":
-            raw = zlib.decompress(raw)
-        return isinstance(json.loads(raw.decode("utf-8")), dict)
-    except (ValueError, zlib.error, UnicodeDecodeError):
-        return False
+        return int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        return MAX_BODY_BYTES + 1
 
 
 def create_app(secret: str, package: str = "actions") -> Sanic:
@@ -55,11 +55,21 @@ def create_app(secret: str, package: str = "actions") -> Sanic:
         provided = (request.headers.get(SECRET_HEADER) or "").encode()
         if not hmac.compare_digest(provided, expected):
             return response.json({"error": "forbidden"}, status=403)
-        if request.method == "POST" and not _json_object(request):
-            return response.json({"error": "body must be a JSON object"}, status=400)
+        if request.method == "POST" and request.path.rstrip("/") == "/webhook":
+            if _declared_size(request) > MAX_BODY_BYTES:
+                # Sanic stops reading at the limit and runs this middleware on what it got.
+                return response.json({"error": "body too large"}, status=413)
+            try:
+                read_action_call(request.body, request.headers.get("Content-Encoding"))
+            except BadActionCall as bad:
+                log.warning("action server: refused a call (%s)", bad)
+                return response.json({"error": str(bad)}, status=400)
         return None
 
     async def no_echo(request: Request, exception: Exception) -> HTTPResponse:
+        if isinstance(exception, SanicException) and 400 <= exception.status_code < 500:
+            # Too large, wrong method, unknown path: Sanic's own 4xx, with a fixed text.
+            return response.json({"error": "bad request"}, status=exception.status_code)
         log.error("action server: request failed (%s)", type(exception).__name__)
         return response.json({"error": "action failed"}, status=500)
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+import zlib
 from pathlib import Path
 from typing import Any, Dict, Iterator, Optional, Tuple
 
@@ -23,23 +25,30 @@ from tests.helpers import PORTS
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = PORTS.actions + 300
+SECRET_HEADER = "X-Action-Secret"
 SECRET = "s" * 12 + "-test-secret-" + "t" * 12
 
 
-def call(
-    path: str, body: Optional[bytes] = None, headers: Optional[Dict[str, str]] = None, host: str = "127.0.0.1"
-) -> Tuple[int, Any]:
+def raw_call(
+    path: str, body: Optional[bytes] = None, headers: Optional[Dict[str, str]] = None, method: str = ""
+) -> Tuple[int, bytes]:
+    """One request over real HTTP; the status and the raw answer."""
     request = urllib.request.Request(
-        f"http://{host}:{PORT}{path}",
+        f"http://127.0.0.1:{PORT}{path}",
         data=body,
-        method="POST" if body is not None else "GET",
+        method=method or ("POST" if body is not None else "GET"),
         headers={"Content-Type": "application/json", **(headers or {})},
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read() or b"null")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
+        return error.code, error.read()
+
+
+def call(path: str, body: Optional[bytes] = None, headers: Optional[Dict[str, str]] = None) -> Tuple[int, Any]:
+    status, raw = raw_call(path, body, headers)
+    return status, json.loads(raw or b"null")
 
 
 def listening_addresses(port: int) -> set:
@@ -55,9 +64,12 @@ def listening_addresses(port: int) -> set:
 
 
 @pytest.fixture(scope="module")
-def action_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[subprocess.Popen]:
-    log = (tmp_path_factory.mktemp("actions") / "actions.log").open("w")
+def action_server(tmp_path_factory: pytest.TempPathFactory, _seeded_file: Path) -> Iterator[subprocess.Popen]:
+    folder = tmp_path_factory.mktemp("actions")
+    log = (folder / "actions.log").open("w")
+    shutil.copyfile(_seeded_file, folder / "knowledge.db")  # actions that write (handoff) write here
     env = {**os.environ, "PYTHONPATH": str(ROOT), "ACTIONS_SECRET": SECRET, "INTERNAL_HOST": "127.0.0.1"}
+    env["DATABASE_URL"] = f"sqlite:///{folder / 'knowledge.db'}"
     process = subprocess.Popen(
         [sys.executable, "-m", "scripts.action_server", "--port", str(PORT)],
         cwd=ROOT,
@@ -108,6 +120,116 @@ def test_a_failing_action_does_not_echo_the_request(action_server: subprocess.Po
     broken = {**ACTION_CALL, "tracker": {"sender_id": "x", "latest_message": {"text": secret_text}, "events": 5}}
     status, reply = call("/webhook", json.dumps(broken).encode(), {"X-Action-Secret": SECRET})
     assert status >= 400 and secret_text not in json.dumps(reply)
+
+
+PRIVATE = "mijn bsn is 123456782"
+# An action call as Rasa 3.6 sends it (RemoteAction), trimmed: every field our actions or rasa_sdk read.
+GOOD_CALL: Dict[str, Any] = {
+    "next_action": "action_answer",
+    "sender_id": "c0ffee0000000000",
+    "version": "3.6.21",
+    "tracker": {
+        "sender_id": "c0ffee0000000000",
+        "slots": {"municipality": "Almere", "topic_article": None, "topic_age": 9, "requested_slot": None},
+        "latest_message": {
+            "text": PRIVATE + ", wat doet Veilig Thuis?",
+            "intent": {"name": "ask_question", "confidence": 0.9},
+            "entities": [{"entity": "organisation", "value": "veilig-thuis", "start": 0, "end": 4}],
+            "metadata": {"municipality": "Almere"},
+            "safety": {"level": None},
+        },
+        "events": [
+            {"event": "action", "timestamp": 1.0, "name": "action_listen"},
+            {"event": "user", "timestamp": 2.0, "text": PRIVATE, "parse_data": {"intent": {"name": "ask_question"}}},
+            {"event": "bot", "timestamp": 3.0, "text": "Veilig Thuis is ..."},
+            {"event": "slot", "timestamp": 4.0, "name": "municipality", "value": "Almere"},
+        ],
+        "paused": False,
+        "followup_action": None,
+        "active_loop": {},
+        "latest_action_name": "action_listen",
+    },
+    "domain": {
+        "slots": {"deadline_date": {"type": "text", "mappings": [{"type": "custom", "conditions": []}]}},
+        "forms": {"deadline_form": {"required_slots": ["deadline_decision", "deadline_date"]}},
+    },
+}
+WRONG_VALUES: Tuple[Any, ...] = (None, 7, "x", [], {}, True)
+ACTIONS_TRIED = ("action_answer", "validate_deadline_form", "action_handoff", "action_delete_conversation")
+
+
+def paths(value: Any, prefix: Tuple[Any, ...] = ()) -> Iterator[Tuple[Any, ...]]:
+    """Every place in VALUE (keys of objects, indexes of lists), depth first."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, inner in items:
+        yield prefix + (key,)
+        yield from paths(inner, prefix + (key,))
+
+
+def replaced(value: Any, path: Tuple[Any, ...], new: Any) -> Any:
+    copy = json.loads(json.dumps(value))
+    target = copy
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = new
+    return copy
+
+
+def test_every_field_of_the_wrong_type_is_a_4xx_never_a_500(action_server: subprocess.Popen) -> None:
+    """Each field of a real action call replaced by each wrong type, for several actions:
+    a 200 (the action coped) or a 4xx, never a 5xx, and no answer but a 200 repeats the body."""
+    failures = []
+    for action in ACTIONS_TRIED:
+        base = {**GOOD_CALL, "next_action": action}
+        assert call("/webhook", json.dumps(base).encode(), {"X-Action-Secret": SECRET})[0] == 200, action
+        for path in paths(base):
+            for wrong in WRONG_VALUES:
+                body = json.dumps(replaced(base, path, wrong)).encode()
+                status, reply = raw_call("/webhook", body, {"X-Action-Secret": SECRET})
+                if status >= 500 or (status != 200 and PRIVATE.encode() in reply):
+                    failures.append((action, path, wrong, status))
+    assert failures == []
+
+
+def test_a_call_without_a_tracker_or_action_is_a_400(action_server: subprocess.Popen) -> None:
+    for body in (
+        {"next_action": "action_answer"},
+        {"tracker": GOOD_CALL["tracker"]},
+        {**GOOD_CALL, "tracker": {"slots": {}}},
+        {**GOOD_CALL, "tracker": [GOOD_CALL["tracker"]]},
+    ):
+        status, reply = call("/webhook", json.dumps(body).encode(), {"X-Action-Secret": SECRET})
+        assert status == 400 and PRIVATE not in json.dumps(reply), body.keys()
+
+
+@pytest.mark.parametrize(
+    "body,encoding",
+    [
+        (b'{"next_action": "action_answer", "tracker": {"sender_id": NaN}}', ""),
+        (b"[" * 100_000 + b"]" * 100_000, ""),  # too deep for the JSON parser
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, ""),
+        ('{"next_action": "action_answer", "tracker": {"sender_id": "\udcff"}}'.encode("utf-8", "surrogatepass"), ""),
+        (b"plain bytes, no zlib stream", "deflate"),
+        (zlib.compress(b"[" + b"0," * 6_000_000 + b"0]"), "deflate"),  # a deflate bomb: 12 MB from 12 kB
+    ],
+)
+def test_broken_binary_and_bomb_bodies_are_a_400(action_server: subprocess.Popen, body: bytes, encoding: str) -> None:
+    headers = {"X-Action-Secret": SECRET, **({"Content-Encoding": encoding} if encoding else {})}
+    status, reply = raw_call("/webhook", body, headers)
+    assert status == 400 and body[:40] not in reply
+
+
+def test_too_large_wrong_method_and_unknown_path_are_4xx(action_server: subprocess.Popen) -> None:
+    secret = {SECRET_HEADER: SECRET}
+    # 4 MB announced: refused from the headers, before the body is read.
+    with socket.create_connection(("127.0.0.1", PORT), timeout=10) as sock:
+        head = f"POST /webhook HTTP/1.1\r\nHost: x\r\n{SECRET_HEADER}: {SECRET}\r\nContent-Length: 4000000\r\n\r\n"
+        sock.sendall(head.encode() + PRIVATE.encode() * 100)
+        reply = sock.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 413") and PRIVATE.encode() not in reply
+    assert raw_call("/webhook", headers=secret)[0] == 405
+    assert raw_call("/actions", b"{}", secret, method="PUT")[0] == 405
+    assert raw_call("/nothing-here", b"{}", secret)[0] == 404
 
 
 def test_it_listens_on_loopback_only(action_server: subprocess.Popen) -> None:
