@@ -124,6 +124,30 @@ class User(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
 
+class AccountLock(Base):
+    """An account a beheerder blocked: it cannot log in until it is unlocked.
+    (A table of its own, so existing SQLite files get it from create_all.)"""
+
+    __tablename__ = "account_locks"
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), unique=True, nullable=False)
+    locked_by = Column(String(80), nullable=False)
+    locked_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class PasswordLink(Base):
+    """A one-time link with which a person sets their own password. Only a hash
+    of the link's code is stored; it works once and expires."""
+
+    __tablename__ = "password_links"
+    id = Column(Integer, primary_key=True)
+    token_hash = Column(String(64), unique=True, nullable=False, index=True)
+    user_id = Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_by = Column(String(80), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False)
+
+
 class LoginSession(Base):
     """A logged-in browser. Only a hash of the cookie's token is stored."""
 

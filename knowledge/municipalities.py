@@ -107,3 +107,21 @@ def text_without_place(text: str) -> str:
 
 def canonical_municipality(name: str) -> Optional[str]:
     return load_gazetteer().canonical(name) if name else None
+
+
+@lru_cache(maxsize=4)
+def provinces(path: Optional[Path] = None) -> Dict[str, Tuple[str, ...]]:
+    """Province -> its municipalities (official names), from content/municipalities.yaml."""
+    path = path or CONTENT_DIR / "municipalities.yaml"
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []
+    out: Dict[str, List[str]] = {}
+    for entry in entries or []:
+        if entry.get("province"):
+            out.setdefault(str(entry["province"]), []).append(str(entry["name"]))
+    return {province: tuple(sorted(names)) for province, names in out.items()}
+
+
+def province_municipalities(name: str) -> Optional[Tuple[str, ...]]:
+    """The municipalities of the province NAME (any capitals), or None when NAME is no province."""
+    wanted = " ".join(words(name))
+    return next((m for p, m in provinces().items() if " ".join(words(p)) == wanted), None)

@@ -17,16 +17,27 @@ from knowledge.accounts import Forbidden
 from knowledge.config import REPO_ROOT
 from knowledge.db import session_scope
 from knowledge.models import Article
-from webapp import api_articles, api_chat, api_editorial, api_handoff, insights, login, naslag, security
+from webapp import (
+    accounts_admin,
+    api_articles,
+    api_chat,
+    api_editorial,
+    api_handoff,
+    insights,
+    login,
+    naslag,
+    security,
+)
+from webapp.templates import PAGE_CSP
 
 WIDGET_DIR = REPO_ROOT / "web_widget"
 # The demo page is a municipality's page with the strictest policy a host can
 # have and still embed the widget: no inline script or style anywhere; scripts,
-# styles and calls only to the widget's own origin (here the same one).
-DEMO_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-    "img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
+# styles and calls only to the widget's own origin (here the same one). Our own
+# pages (login, naslag, editor, staff console, beheer) get the same policy.
+DEMO_CSP = PAGE_CSP
+# The generated API documentation loads its own inline script.
+OWN_POLICY_PATHS = ("/docs", "/redoc")
 
 
 def create_app() -> FastAPI:
@@ -53,6 +64,7 @@ def create_app() -> FastAPI:
     app.include_router(api_editorial.router)
     app.include_router(naslag.router)
     app.include_router(insights.router)
+    app.include_router(accounts_admin.router)
 
     @app.exception_handler(Forbidden)
     async def forbidden(_request: Request, exc: Forbidden) -> JSONResponse:
@@ -73,6 +85,10 @@ def create_app() -> FastAPI:
         if request.url.path.startswith("/widget/"):
             response.headers["X-Content-Type-Options"] = "nosniff"
             response.headers["Cache-Control"] = "no-cache"
+        html = response.headers.get("content-type", "").startswith("text/html")
+        if html and "content-security-policy" not in response.headers:
+            if not request.url.path.startswith(OWN_POLICY_PATHS):
+                response.headers["Content-Security-Policy"] = PAGE_CSP
         return response
 
     @app.get("/", response_class=HTMLResponse)

@@ -11,7 +11,7 @@ knowledge.accounts.permissions, per object.
 from __future__ import annotations
 
 import secrets
-from typing import Optional
+from typing import Dict, Optional
 from urllib.parse import parse_qs, quote, urlsplit
 
 from fastapi import Depends, HTTPException, Request, Response, status
@@ -67,12 +67,29 @@ def same_site(request: Request) -> bool:
     return urlsplit(origin).netloc == request.headers.get("host", "")
 
 
-async def form_field(request: Request, name: str) -> Optional[str]:
-    """One field of an application/x-www-form-urlencoded body (no multipart needed)."""
+async def form(request: Request) -> Dict[str, str]:
+    """The fields of an application/x-www-form-urlencoded body (no multipart needed); the first value each."""
     if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        return None
-    values = parse_qs((await request.body()).decode("utf-8", "replace")).get(name)
-    return values[0] if values else None
+        return {}
+    values = parse_qs((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
+    return {k: v[0] for k, v in values.items()}
+
+
+async def form_field(request: Request, name: str) -> Optional[str]:
+    """One field of a form body."""
+    return (await form(request)).get(name)
+
+
+def new_form_token() -> str:
+    """For a form without a login (log in, set a password): a token in the form and in a cookie."""
+    return secrets.token_urlsafe(24)
+
+
+def form_token_ok(request: Request, fields: Dict[str, str]) -> bool:
+    """The form of a page without a login came from this site and carries the cookie's token."""
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    sent = fields.get("csrf", "")
+    return same_site(request) and bool(expected) and secrets.compare_digest(sent.encode(), expected.encode())
 
 
 async def writer(request: Request, who: Current = Depends(api_user)) -> Current:

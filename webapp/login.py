@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any, Dict, Optional
-from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -28,7 +26,7 @@ def _safe_next(value: Optional[str]) -> Optional[str]:
 
 
 def _login_page(request: Request, status_code: int = 200, **context: Any) -> HTMLResponse:
-    csrf = secrets.token_urlsafe(24)
+    csrf = auth.new_form_token()
     values = {"csrf": csrf, "next": "", "username": "", "error": None, "logged_out": False, "who": None}
     values.update(context)
     response = templates.TemplateResponse(request, "login.html", values, status_code=status_code)
@@ -44,15 +42,10 @@ def login_page(request: Request, next: Optional[str] = None, uit: int = 0) -> Re
 
 @router.post("/login")
 async def login(request: Request) -> Response:
-    form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
+    form = await auth.form(request)
     username = form.get("username", "").strip()[:80]
     target = _safe_next(form.get("next"))
-    expected = request.cookies.get(auth.LOGIN_CSRF_COOKIE, "")
-    if (
-        not auth.same_site(request)
-        or not expected
-        or not secrets.compare_digest(form.get("csrf", "").encode(), expected.encode())
-    ):
+    if not auth.form_token_ok(request, form):
         return _login_page(
             request, 403, next=target or "", username=username, error="De pagina was verlopen. Probeer het nog eens."
         )

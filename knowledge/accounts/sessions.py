@@ -93,7 +93,8 @@ def _record_failure(session: Session, username: str, client: Optional[str], now:
     session.flush()
 
 
-def _clear_failures(session: Session, username: str) -> None:
+def clear_failures(session: Session, username: str) -> None:
+    """Lift the lock-out after failed logins for USERNAME (a beheerder unlocks it)."""
     session.execute(delete(LoginThrottle).where(LoginThrottle.key == f"user:{username.strip().lower()[:80]}"))
 
 
@@ -117,7 +118,9 @@ def log_in(
     if not ok or user is None:
         _record_failure(session, username, client, now)
         raise LoginRefused("De gebruikersnaam of het wachtwoord klopt niet.")
-    _clear_failures(session, username)
+    clear_failures(session, username)
+    if store.lock_of(session, user) is not None:  # said only to someone who knows the password
+        raise LoginRefused("Je account is geblokkeerd. Vraag de beheerder om het weer open te zetten.")
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     expires = now + dt.timedelta(hours=settings().session_hours)
@@ -137,7 +140,7 @@ def current(session: Session, token: Optional[str], now: Optional[dt.datetime] =
     if row is None or row.expires_at < (now or utcnow()):
         return None
     user = session.get(User, row.user_id)
-    if user is None or not user.active:
+    if user is None or not user.active or store.lock_of(session, user) is not None:
         return None
     return Current(Principal.of(user), row.csrf_token, row.id)
 
