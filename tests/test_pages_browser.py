@@ -34,11 +34,17 @@ WEB = f"http://127.0.0.1:{PORT}"
 
 
 @pytest.fixture(scope="module")
-def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pages_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The URL of the database this module's web app uses."""
     db = tmp_path_factory.mktemp("pages") / "knowledge.db"
     import_content(url=f"sqlite:///{db}")
     create_accounts(f"sqlite:///{db}")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": f"sqlite:///{db}", "COOKIE_SECURE": "0"}
+    return f"sqlite:///{db}"
+
+
+@pytest.fixture(scope="module")
+def web(pages_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": pages_db, "COOKIE_SECURE": "0"}
     env["RASA_URL"] = "http://127.0.0.1:9"
     log = (tmp_path_factory.mktemp("pages-log") / "web.log").open("w")
     process = subprocess.Popen(
@@ -73,6 +79,26 @@ def browser(web: str) -> Iterator[Any]:
         launched = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         yield launched
         launched.close()
+
+
+# Every page of a context reports what its Content-Security-Policy blocked.
+CSP_WATCH = """
+window.__cspBlocked = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspBlocked.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});
+"""
+
+
+def watched(browser: Any) -> Any:
+    """A browser context whose pages record every CSP violation (see csp_blocked)."""
+    context = browser.new_context()
+    context.add_init_script(CSP_WATCH)
+    return context
+
+
+def csp_blocked(page: Any) -> List[str]:
+    return list(page.evaluate("() => window.__cspBlocked || []"))
 
 
 def violations(page: Any) -> List[Dict[str, Any]]:
@@ -135,7 +161,7 @@ def test_login_throttle_and_logout_in_the_browser(browser: Any, web: str) -> Non
 
 
 def test_a_redacteur_proposes_and_the_eindredacteur_publishes_in_the_editor(browser: Any, web: str) -> None:
-    red = browser.new_context()
+    red = watched(browser)
     page = red.new_page()
     browser_login(page, web, "red-amersfoort", "/editor")
     page.click('#articles button[data-slug="wijkteam"]', timeout=15000)
@@ -145,9 +171,10 @@ def test_a_redacteur_proposes_and_the_eindredacteur_publishes_in_the_editor(brow
     page.fill("#a-reason", "korter en duidelijker")
     page.click("#a-save")
     page.wait_for_selector("#message >> text=Voorgesteld", timeout=15000)
+    assert csp_blocked(page) == []  # the editor works under the strict policy
     red.close()
 
-    eind = browser.new_context()
+    eind = watched(browser)
     page = eind.new_page()
     browser_login(page, web, "eind", "/editor")
     page.click("#review button.item", timeout=15000)
@@ -157,7 +184,82 @@ def test_a_redacteur_proposes_and_the_eindredacteur_publishes_in_the_editor(brow
     page.click('#articles button[data-slug="wijkteam"]')
     page.click("#checked")
     page.wait_for_selector("#check-status >> text=door eind", timeout=15000)
+    assert csp_blocked(page) == []
     eind.close()
     with urllib.request.urlopen(f"{web}/api/v1/articles/wijkteam", timeout=10) as response:
         body = response.read().decode()
     assert "Het wijkteam helpt je gezin. Het is gratis." in body and '"checked_by":"eind"' in body.replace(" ", "")
+
+
+def test_the_staff_console_works_under_a_strict_csp(browser: Any, web: str, pages_db: str) -> None:
+    from knowledge import handoff
+    from knowledge.db import session_scope
+
+    with session_scope(pages_db) as session:
+        line = handoff.Line("parent", "ik wil een mens spreken over mijn zoon")
+        ticket = handoff.create_ticket(session, "browser-console-1", [line], None, "Almere").public_id
+    with urllib.request.urlopen(f"{web}/widget/staff.html", timeout=10) as response:
+        policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    context = watched(browser)
+    page = context.new_page()
+    browser_login(page, web, "mw-almere", "/staff")
+    page.click(f'.ticket[data-ticket="{ticket}"]', timeout=15000)
+    page.wait_for_selector("#transcript >> text=ik wil een mens spreken over mijn zoon")
+    assert violations(page) == []
+    page.click("#take")
+    page.wait_for_selector("#text:not([disabled])", timeout=10000)
+    page.fill("#text", "Goedemiddag, u spreekt met de gemeente.")
+    page.click("#send")
+    page.wait_for_selector(".line.staff >> text=Goedemiddag, u spreekt met de gemeente.", timeout=10000)
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.ticket')).borderLeftWidth") == "6px"
+    page.click("#close")
+    page.wait_for_selector("#meta >> text=afgesloten", timeout=10000)
+    assert violations(page) == []
+    assert csp_blocked(page) == []
+    context.close()
+
+
+def test_a_beheerder_makes_an_account_and_the_colleague_chooses_a_password(browser: Any, web: str) -> None:
+    admin = watched(browser)
+    page = admin.new_page()
+    browser_login(page, web, "beheer", "/beheer/accounts")
+    assert page.is_visible('tr[data-user="red-almere"]')
+    assert violations(page) == []
+    page.fill("#new-username", "nieuw.browser")
+    page.select_option("#new-role", "medewerker")
+    page.fill("#new-municipalities", "Flevoland")
+    page.click("form[action='/beheer/accounts'] button[type=submit]")
+    page.wait_for_selector("#link", timeout=15000)
+    assert violations(page) == []
+    link = page.input_value("#link")
+    assert "/wachtwoord-instellen?code=" in link
+
+    colleague = watched(browser)
+    own = colleague.new_page()
+    own.goto(link)
+    assert own.inner_text("#gebruikersnaam") == "nieuw.browser"
+    assert violations(own) == []
+    own.fill("#password", "mijn eigen lange zin 12")
+    own.fill("#again", "mijn eigen lange zin 12")
+    own.click(".login button[type=submit]")
+    own.wait_for_selector("text=Je wachtwoord is ingesteld", timeout=15000)
+    assert violations(own) == []
+    own.click("text=Naar inloggen")
+    own.fill("#username", "nieuw.browser")
+    own.fill("#password", "mijn eigen lange zin 12")
+    own.click(".login button[type=submit]")
+    own.wait_for_url(f"{web}/staff", timeout=15000)
+    assert "Lelystad" in own.inner_text("#userbar")
+    assert csp_blocked(own) == []
+
+    page.goto(f"{web}/beheer/accounts/nieuw.browser")
+    assert violations(page) == []
+    page.click("#lock")
+    page.wait_for_selector("#status >> text=geblokkeerd", timeout=15000)
+    assert violations(page) == []  # the page with its message
+    own.reload()
+    own.wait_for_url(f"{web}/login?next=**", timeout=15000)  # blocked: the session ended at once
+    assert csp_blocked(page) == []
+    admin.close()
+    colleague.close()
