@@ -29,8 +29,9 @@ What Rasa 3.6 does by itself when these are down, and what is different here:
 from __future__ import annotations
 
 import logging
+import time
 from contextlib import contextmanager
-from typing import Any, Iterable, Iterator, Optional, Text
+from typing import Any, Dict, Iterable, Iterator, Optional, Text
 from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
@@ -44,13 +45,18 @@ from knowledge.config import settings
 
 log = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 3  # seconds: a database that does not answer must not hold a message for long
+SWEEP_SECONDS = 600  # in memory: conversations past the retention period are dropped this often
+DAY = 86400.0
+
+
+def _connect_args(url: str) -> Dict[str, Any]:
+    return {"connect_timeout": CONNECT_TIMEOUT} if url.startswith("postgres") else {}
 
 
 def _sql_store(url: str, domain: Domain, event_broker: Any) -> SQLTrackerStore:
     """Rasa's SQLTrackerStore, connected once (no endless retry loop); raises when the database is down."""
     store = SQLTrackerStore.__new__(SQLTrackerStore)
-    connect_args = {"connect_timeout": CONNECT_TIMEOUT} if url.startswith("postgres") else {}
-    store.engine = sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    store.engine = sa.create_engine(url, pool_pre_ping=True, connect_args=_connect_args(url))
     store.Base.metadata.create_all(store.engine)
     store.sessionmaker = sa.orm.session.sessionmaker(bind=store.engine)
     TrackerStore.__init__(store, domain, event_broker)
@@ -65,6 +71,9 @@ class ConfiguredTrackerStore(TrackerStore):
         self._domain = domain or Domain.empty()
         self._event_broker = event_broker
         self._store: Optional[TrackerStore] = None
+        # In memory: when each conversation last changed (Unix time), for the retention period.
+        self._last_saved: Dict[Text, float] = {}
+        self._next_sweep = time.time() + SWEEP_SECONDS
         super().__init__(self._domain, event_broker)
         if not self._url:
             self._store = InMemoryTrackerStore(self._domain, event_broker)
@@ -92,6 +101,24 @@ class ConfiguredTrackerStore(TrackerStore):
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self._connected().save(tracker)
+        if isinstance(self._store, InMemoryTrackerStore):
+            now = time.time()
+            self._last_saved[tracker.sender_id] = now
+            if now >= self._next_sweep:
+                self._next_sweep = now + SWEEP_SECONDS
+                self.forget_older_than(now - settings().retention_days * DAY)
+
+    def forget_older_than(self, before: float) -> int:
+        """In memory: drop the conversations last changed before BEFORE (Unix time); how many.
+
+        (In PostgreSQL `python -m scripts.retention` deletes them: purge_conversations.)"""
+        if not isinstance(self._store, InMemoryTrackerStore):
+            return 0
+        old = [sender for sender, saved in self._last_saved.items() if saved < before]
+        for sender in old:
+            self._store.store.pop(sender, None)
+            del self._last_saved[sender]
+        return len(old)
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         return await self._connected().retrieve(sender_id)
@@ -101,6 +128,29 @@ class ConfiguredTrackerStore(TrackerStore):
 
     async def keys(self) -> Iterable[Text]:
         return await self._connected().keys()
+
+
+def purge_conversations(url: str, before: float) -> int:
+    """Delete from Rasa's SQL tracker store at URL every conversation whose last event
+    is older than BEFORE (Unix time, as Rasa stores it); how many conversations."""
+    events = SQLTrackerStore.SQLEvent.__table__
+    engine = sa.create_engine(url, connect_args=_connect_args(url))
+    try:
+        with engine.begin() as conn:
+            if not sa.inspect(conn).has_table(events.name):
+                return 0  # no Rasa server has used this store yet
+            old = (
+                sa.select(events.c.sender_id)
+                .group_by(events.c.sender_id)
+                .having(sa.func.max(events.c.timestamp) < before)
+            )
+            count = conn.execute(sa.select(sa.func.count()).select_from(old.subquery())).scalar_one()
+            if count:
+                # One statement: a conversation that gets a new message meanwhile is no longer old.
+                conn.execute(events.delete().where(events.c.sender_id.in_(old)))
+            return int(count)
+    finally:
+        engine.dispose()
 
 
 def redis_lock_store(url: str) -> RedisLockStore:

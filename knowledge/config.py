@@ -51,6 +51,24 @@ class Settings:
     check_period_months: int
 
 
+# Conversations (Rasa's tracker store) and handoff tickets are deleted this many days
+# after their last message (tickets: after they ended); scripts/retention.py does it.
+DEFAULT_RETENTION_DAYS = 30
+MAX_RETENTION_DAYS = 366
+
+
+def whole_number(name: str, default: int, low: int, high: int) -> int:
+    """The environment variable NAME as a whole number from LOW to HIGH; the service stops otherwise."""
+    raw = os.environ.get(name, "").strip() or str(default)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}, not {raw[:20]!r}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}, not {value}")
+    return value
+
+
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     """Read the configuration once per process."""
@@ -73,7 +91,7 @@ def settings() -> Settings:
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
         actions_port=actions_port,
         staff_hours_path=Path(os.environ.get("STAFF_HOURS_PATH", CONTENT_DIR / "staff_hours.yaml")),
-        retention_days=int(os.environ.get("RETENTION_DAYS", "30")),
+        retention_days=whole_number("RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 1, MAX_RETENTION_DAYS),
         log_level=os.environ.get("LOG_LEVEL", "INFO"),
         development=development,
         cookie_secure=os.environ.get("COOKIE_SECURE", "0" if development else "1") != "0",

@@ -6,6 +6,8 @@ Processes and ports (defaults):
     rasa       5005  Rasa server: NLU + dialogue, REST and socket.io channels (INTERNAL_HOST only)
     actions    5055  rasa_sdk action server: answers from the knowledge base (INTERNAL_HOST only)
     web        8000  FastAPI: knowledge API, widget demo page, staff console (WEB_HOST: the public one)
+Every hour (and once at start) the launcher runs `python -m scripts.retention`,
+which deletes conversations and tickets older than RETENTION_DAYS.
 No secret is on a command line: RASA_JWT_SECRET and ACTIONS_SECRET travel in the
 environment (random per run in development, required otherwise).
 The end-to-end tests start the same processes on other ports with start_all().
@@ -32,6 +34,7 @@ LOGS = ROOT / "var" / "log"
 SECRETS = ("RASA_JWT_SECRET", "ACTIONS_SECRET")
 RESTART_WINDOW = 10.0  # seconds
 BACKOFF = 5.0  # seconds
+RETENTION_EVERY = 3600.0  # seconds between two runs of scripts.retention
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,35 @@ def start_all(ports: Ports = Ports(), model: Optional[Path] = None, env: Optiona
     return Services(ports, start(["actions", "web", "rasa"], ports, model, env))
 
 
-def supervise(services: Services, stopping: Callable[[], bool], poll: float = 1.0) -> None:
+@dataclass
+class RetentionJob:
+    """`python -m scripts.retention` at once and then every EVERY seconds, in a process of
+    its own (its output goes to the launcher's; a failure is retried next time, and
+    never stops the launcher). One run at a time."""
+
+    env: Dict[str, str] = field(repr=False)
+    every: float = RETENTION_EVERY
+    process: Optional[subprocess.Popen] = None
+    next_run: float = 0.0  # time.monotonic(); 0: at the first tick
+
+    def tick(self, now: Optional[float] = None) -> bool:
+        """Start a run when one is due and none is running; whether it started one."""
+        now = time.monotonic() if now is None else now
+        if (self.process is not None and self.process.poll() is None) or now < self.next_run:
+            return False
+        self.next_run = now + self.every
+        command = [sys.executable, "-m", "scripts.retention"]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, start_new_session=True)
+        return True
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process)
+
+
+def supervise(
+    services: Services, stopping: Callable[[], bool], poll: float = 1.0, jobs: Optional[List[RetentionJob]] = None
+) -> None:
     """Restart a service that died, until STOPPING() says so; the others keep running.
 
     Safety replies live in the Rasa server, so a dead action server or web app
@@ -231,6 +262,8 @@ def supervise(services: Services, stopping: Callable[[], bool], poll: float = 1.
     RESTART_WINDOW seconds waits BACKOFF seconds before its next start."""
     last_start: Dict[str, float] = {s.name: time.monotonic() for s in services.items}
     while not stopping():
+        for job in jobs or []:
+            job.tick()
         for service in list(services.items):
             if service.alive() or stopping():
                 continue
@@ -264,7 +297,8 @@ def main() -> None:
    web app         http://{config.web_host}:{ports.web}    (the only public one; chat demo: /, API docs: /docs)
    Rasa server     http://{host}:{ports.rasa}   (internal; API needs a JWT; {stores})
    action server   http://{host}:{ports.actions}   (internal; only Rasa, with X-Action-Secret)
-   A service that stops is restarted. Press Ctrl-C to stop.""",
+   A service that stops is restarted. Conversations and tickets older than {config.retention_days} days
+   are deleted every hour (python -m scripts.retention). Press Ctrl-C to stop.""",
         flush=True,
     )
     stopping = False
@@ -275,7 +309,9 @@ def main() -> None:
 
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    supervise(services, lambda: stopping)
+    retention = RetentionJob(env=services.items[0].env)
+    supervise(services, lambda: stopping, jobs=[retention])
+    retention.stop()
     services.stop()
     print(">> all services stopped", flush=True)
 

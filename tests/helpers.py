@@ -8,8 +8,9 @@ import secrets
 import threading
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 
@@ -25,6 +26,30 @@ PORTS = services.Ports(rasa=_BASE + 5, actions=_BASE + 55, web=_BASE + 3000)
 SECRETS = {"RASA_JWT_SECRET": secrets.token_urlsafe(32), "ACTIONS_SECRET": secrets.token_urlsafe(32)}
 
 # Staff accounts: tests/staff_accounts.py puts them in the test databases.
+
+# PostgreSQL as on the development machines and in CI (trust authentication, database `test`).
+PG = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+
+
+@contextmanager
+def pg_schema(prefix: str) -> Iterator[str]:
+    """The URL of a new, empty schema in the test database (fails the test when PostgreSQL
+    cannot be reached); the schema is dropped afterwards."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG, future=True)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception as exc:  # noqa: BLE001 # pragma: no cover - depends on the machine
+        pytest.fail(f"PostgreSQL not reachable at {PG} ({type(exc).__name__}): these tests need it")
+    try:
+        yield f"{PG}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
 
 
 def make_tracker(

@@ -16,15 +16,13 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 import redis
-from sqlalchemy import create_engine, text
 
 from knowledge.content_io import import_content
 from scripts import services
 from scripts.train import model_path
-from tests.helpers import PORTS, SECRETS, custom, rasa_api, say, texts
+from tests.helpers import PORTS, SECRETS, custom, pg_schema, rasa_api, say, texts
 
 pytestmark = pytest.mark.e2e
-PG = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
 FIRST = services.Ports(rasa=PORTS.rasa + 400, actions=PORTS.actions + 400, web=PORTS.web + 400)
 SECOND = services.Ports(rasa=PORTS.rasa + 401, actions=PORTS.actions + 400, web=PORTS.web + 401)
@@ -41,18 +39,8 @@ def _needs(url: str, check: Any) -> None:
 @pytest.fixture(scope="module")
 def tracker_url() -> Iterator[str]:
     """A schema of its own in the test database, for Rasa's `events` table."""
-    schema = f"tracker_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG, future=True)
-
-    def create() -> None:
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-
-    _needs(PG, create)
-    yield f"{PG}?options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with pg_schema("tracker") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -5,32 +5,20 @@ migration (`python -m knowledge.migrate revision "..."`) fails here."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from typing import Iterator
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect
 
 from knowledge import migrate
 from knowledge.models import Base
-
-PG = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+from tests.helpers import pg_schema
 
 
 @pytest.fixture()
 def empty_schema() -> Iterator[str]:
-    schema = f"mig_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG, future=True)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as exc:  # noqa: BLE001 # pragma: no cover - depends on the machine
-        pytest.fail(f"PostgreSQL not reachable at {PG}: {type(exc).__name__}")
-    yield f"{PG}?options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with pg_schema("mig") as url:
+        yield url
 
 
 def test_migrations_build_exactly_the_models(empty_schema: str) -> None:

@@ -2,40 +2,23 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from typing import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from knowledge import answers, handoff
 from knowledge.content_io import import_content
 from knowledge.db import engine, session_scope
 from knowledge.retrieval import Retriever
-from tests.helpers import race_to_take
-
-PG = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
+from tests.helpers import pg_schema, race_to_take
 
 
 @pytest.fixture()
 def pg_url() -> Iterator[str]:
     """A fresh schema in the test database for each test, dropped afterwards."""
-    schema = f"kb_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG, future=True)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as exc:  # noqa: BLE001 # pragma: no cover - depends on the machine
-        reason = f"PostgreSQL not reachable at {PG}: {type(exc).__name__}"
-        print(f"\nSKIP PostgreSQL tests: {reason}")
-        pytest.skip(reason)
-    url = f"{PG}?options=-csearch_path%3D{schema}"
-    yield url
-    engine(url).dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with pg_schema("kb") as url:
+        yield url
+        engine(url).dispose()
 
 
 def test_import_search_and_local_answer_on_postgres(pg_url: str) -> None:
