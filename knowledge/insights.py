@@ -18,7 +18,8 @@ from typing import Any, Dict, Iterable, List, Optional, Set, Tuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge.language import fold, stem, stopwords, words
+from knowledge import question_groups
+from knowledge.language import fold, words
 from knowledge.masking import mask
 from knowledge.models import Article, UnansweredQuestion
 from knowledge.municipalities import canonical_municipality
@@ -96,45 +97,52 @@ def record(
     return row
 
 
-def _group_key(question: str) -> str:
-    """Questions with the same content words (stemmed) are one group."""
-    stop = stopwords()
-    stems = sorted({stem(w) for w in words(question) if w not in stop and not w.startswith("[")})
-    return " ".join(stems) or fold(question)
-
-
 def summary(session: Session, weeks: int = 8, today: Optional[dt.date] = None) -> List[Dict[str, Any]]:
     """Per closest topic (None: no topic came close): counts per week and the
-    grouped questions, most asked first."""
+    groups of nearly the same questions (knowledge.question_groups), most asked
+    first. A group belongs to the topic most of its questions were closest to."""
     day = today or dt.date.today()
     recent = [week_of(day - dt.timedelta(weeks=i)) for i in range(weeks)]
-    rows = session.execute(select(UnansweredQuestion).where(UnansweredQuestion.week.in_(recent))).scalars().all()
+    rows = (
+        session.execute(
+            select(UnansweredQuestion).where(UnansweredQuestion.week.in_(recent)).order_by(UnansweredQuestion.id)
+        )
+        .scalars()
+        .all()
+    )
     titles = {slug: title for slug, title in session.execute(select(Article.slug, Article.title))}
-    topics: Dict[Optional[str], List[UnansweredQuestion]] = defaultdict(list)
+    asked: Dict[str, List[UnansweredQuestion]] = defaultdict(list)
     for row in rows:
-        topics[row.topic].append(row)
+        asked[row.question].append(row)
+    topics: Dict[Optional[str], List[Tuple[question_groups.Group, List[UnansweredQuestion]]]] = defaultdict(list)
+    for found in question_groups.group({q: len(r) for q, r in asked.items()}):
+        members = [row for q in found.questions for row in asked[q]]
+        topics[Counter(r.topic for r in members).most_common(1)[0][0]].append((found, members))
     out = []
-    for topic, items in topics.items():
-        groups: Dict[str, List[UnansweredQuestion]] = defaultdict(list)
-        for item in items:
-            groups[_group_key(item.question)].append(item)
-        questions = [
-            {
-                "question": Counter(i.question for i in group).most_common(1)[0][0],
-                "count": len(group),
-                "decisions": dict(Counter(LABELS[i.decision] for i in group)),
-            }
-            for group in groups.values()
-        ]
-        questions.sort(key=lambda q: (-q["count"], q["question"]))
+    for topic, groups in topics.items():
+        items = [row for _, members in groups for row in members]
         per_week = Counter(i.week for i in items)
         entry: Dict[str, Any] = {
             "topic": topic,
             "title": titles.get(topic) if topic else None,
             "total": len(items),
             "per_week": [{"week": w, "count": per_week.get(w, 0)} for w in reversed(recent)],
-            "questions": questions[:20],
+            "questions": [
+                {
+                    "question": found.question,
+                    "count": found.count,
+                    "variants": [{"question": q, "count": n} for q, n in found.variants],
+                    "decisions": dict(Counter(LABELS[i.decision] for i in members)),
+                }
+                for found, members in groups[:20]
+            ],
         }
         out.append(entry)
     out.sort(key=lambda t: (-t["total"], t["topic"] or ""))
     return out
+
+
+def largest_groups(topics: List[Dict[str, Any]], limit: int = 5) -> List[Dict[str, Any]]:
+    """The groups asked two or more times, most asked first, with their topic."""
+    found = [{**q, "topic": t["topic"], "title": t["title"]} for t in topics for q in t["questions"] if q["count"] > 1]
+    return sorted(found, key=lambda q: (-q["count"], q["question"]))[:limit]

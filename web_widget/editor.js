@@ -161,10 +161,11 @@
     return loadLists();
   }).then(function () {
     var params = new URLSearchParams(location.search);
-    if (params.get("nieuw")) openArticle({ example_questions: [params.get("nieuw")] });
+    // From /inzichten: a new article with the questions parents asked, or those questions added to one.
+    if (params.getAll("nieuw").length) openArticle({ example_questions: params.getAll("nieuw") });
     if (params.get("artikel")) {
       var a = articles.filter(function (x) { return x.slug === params.get("artikel"); })[0];
-      if (a) { openArticle(a); if (params.get("vraag")) $("a-questions").value += "\n" + params.get("vraag"); }
+      if (a) { openArticle(a); params.getAll("vraag").forEach(function (q) { $("a-questions").value += "\n" + q; }); }
     }
   });
 })();

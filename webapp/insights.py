@@ -5,7 +5,8 @@ an extra example question; and ticket counts per municipality and urgency."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -23,6 +24,16 @@ router = APIRouter(tags=["inzichten"])
 URGENCY = {0: "acuut", 1: "geweld of mishandeling", 2: "zware zorgen", 3: "vraag"}
 
 
+def _with_links(group: Dict[str, Any], topic: Optional[str]) -> Dict[str, Any]:
+    """One click to the editor: a new article with every variant as an example
+    question, or the variants added to the closest article."""
+    asked = [v["question"] for v in group["variants"]]
+    links = {"new_link": "/editor?" + urlencode({"nieuw": asked}, doseq=True)}
+    if topic:
+        links["add_link"] = "/editor?" + urlencode({"artikel": topic, "vraag": asked}, doseq=True)
+    return {**group, **links}
+
+
 def _data(weeks: int) -> Dict[str, Any]:
     with session_scope() as session:
         topics = insights.summary(session, weeks=weeks)
@@ -30,10 +41,13 @@ def _data(weeks: int) -> Dict[str, Any]:
             (m or "onbekend", URGENCY.get(u, "vraag"))
             for m, u in session.execute(select(Ticket.municipality, Ticket.urgency))
         )
+    for topic in topics:
+        topic["questions"] = [_with_links(q, topic["topic"]) for q in topic["questions"]]
+    largest = insights.largest_groups(topics)
     handoffs: List[Dict[str, Any]] = [
         {"municipality": m, "urgency": u, "count": n} for (m, u), n in sorted(tickets.items())
     ]
-    return {"topics": topics, "handoffs": handoffs, "weeks": weeks}
+    return {"topics": topics, "largest": largest, "handoffs": handoffs, "weeks": weeks}
 
 
 @router.get("/api/v1/insights")
