@@ -37,6 +37,7 @@ class Settings:
     web_host: str  # the public one: the interface the web app listens on
     web_port: int
     rasa_port: int
+    rasa_servers: int  # how many Rasa server processes the launcher starts (ports rasa_port, +1, ...)
     actions_port: int
     staff_hours_path: Path
     retention_days: int
@@ -89,6 +90,7 @@ def settings() -> Settings:
         web_host=os.environ.get("WEB_HOST", "0.0.0.0"),
         web_port=int(os.environ.get("WEB_PORT", "8000")),
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
+        rasa_servers=whole_number("RASA_SERVERS", 1, 1, 16),
         actions_port=actions_port,
         staff_hours_path=Path(os.environ.get("STAFF_HOURS_PATH", CONTENT_DIR / "staff_hours.yaml")),
         retention_days=whole_number("RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 1, MAX_RETENTION_DAYS),

@@ -10,6 +10,7 @@ as it was started, without the secret. There is no `--auth-token`: Rasa's plain
 token is only accepted as a URL parameter (`?token=`), which proxies and access
 logs would keep. It also sets the variables bot/endpoints.yml reads, from
 knowledge/config.py, and refuses to start with an empty or default secret.
+It also removes two of Rasa's per-message costs first (bot/speedups.py).
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ def main() -> None:
     os.environ["ACTIONS_SECRET"] = require_secret("ACTIONS_SECRET", config.actions_secret)
     sys.argv = argv
     from rasa.__main__ import main as rasa_main
+
+    from bot import speedups
+
+    speedups.install()
 
     rasa_main()
 

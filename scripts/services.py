@@ -22,9 +22,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, List, Optional, Union
 
 from knowledge.config import require_secret, settings
 from scripts.train import model_path
@@ -51,6 +51,8 @@ class Service:
     ready_url: str
     log: Path
     env: Dict[str, str] = field(default_factory=dict, repr=False)
+    ports: Optional[Ports] = None  # the ports it was started with (several Rasa servers: each its own)
+    model: Optional[Path] = None
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -69,11 +71,11 @@ class Services:
     def get(self, name: str) -> Service:
         return next(s for s in self.items if s.name == name)
 
-    def restart(self, name: str) -> Service:
-        """Stop one service and start it again with the same environment."""
-        old = self.get(name)
+    def restart(self, which: Union[str, Service]) -> Service:
+        """Stop one service (by name: the first of that name) and start it again as it was."""
+        old = self.get(which) if isinstance(which, str) else which
         stop_process(old.process)
-        new = start([name], self.ports, env=old.env)[0]
+        new = start([old.name], old.ports or self.ports, old.model, env=old.env)[0]
         self.items[self.items.index(old)] = new
         return new
 
@@ -210,6 +212,8 @@ def start(
     full_env["ACTIONS_URL"] = f"http://{host}:{ports.actions}/webhook"
     cmds, urls = commands(ports, model), ready_urls(ports)
     started = [_spawn(n, getattr(ports, n), cmds[n], urls[n], full_env) for n in names]
+    for service in started:
+        service.ports, service.model = ports, model
     try:
         wait_ready(started)
     except Exception:
@@ -219,11 +223,39 @@ def start(
     return started
 
 
-def start_all(ports: Ports = Ports(), model: Optional[Path] = None, env: Optional[Dict[str, str]] = None) -> Services:
-    """All three services; the secrets are made once, so a restarted service gets the same ones."""
+def rasa_urls(ports: Ports, count: int) -> str:
+    """RASA_URL for COUNT Rasa servers on ports.rasa, ports.rasa + 1, ..."""
+    host = settings().internal_host
+    return ",".join(f"http://{host}:{ports.rasa + i}" for i in range(count))
+
+
+def start_all(
+    ports: Ports = Ports(),
+    model: Optional[Path] = None,
+    env: Optional[Dict[str, str]] = None,
+    rasa_servers: Optional[int] = None,
+) -> Services:
+    """All three services; the secrets are made once, so a restarted service gets the same ones.
+
+    RASA_SERVERS (default: the RASA_SERVERS setting) Rasa servers listen on ports.rasa,
+    ports.rasa + 1, ...; the web app spreads the conversations over them (RASA_URL
+    lists them all; webapp/rasa_client.py). More than one needs TRACKER_STORE_URL and
+    LOCK_STORE_URL only for a conversation to survive a server's restart."""
     full = {**os.environ, **(env or {})}
     env = {**(env or {}), **secrets_env(full)}
-    return Services(ports, start(["actions", "web", "rasa"], ports, model, env))
+    count = rasa_servers or settings().rasa_servers
+    each = [replace(ports, rasa=ports.rasa + i) for i in range(count)]
+    if "RASA_URL" not in full:
+        env["RASA_URL"] = rasa_urls(ports, count)
+    items = start(["actions", "web", "rasa"], ports, model, env)
+    try:
+        for extra in each[1:]:  # one after the other: two model loads at once on 2 cores take longer
+            items += start(["rasa"], extra, model, env)
+    except Exception:
+        for service in items:
+            stop_process(service.process)
+        raise
+    return Services(ports, items)
 
 
 @dataclass
@@ -272,7 +304,7 @@ def supervise(
                 time.sleep(BACKOFF)
             print(f"!! {service.name} stopped (exit {code}); restarting it (log: {service.log})", flush=True)
             try:
-                services.restart(service.name)
+                services.restart(service)
                 print(f">> {service.name} is back", flush=True)
             except Exception as exc:  # noqa: BLE001 - keep supervising the others; try again next round
                 print(f"!! {service.name} did not come back ({type(exc).__name__}); trying again", flush=True)
@@ -289,13 +321,14 @@ def main() -> None:
         print(">> development: random internal secrets for this run (RASA_JWT_SECRET, ACTIONS_SECRET)", flush=True)
     services = start_all(Ports(rasa=config.rasa_port, actions=config.actions_port, web=config.web_port))
     ports, host = services.ports, config.internal_host
+    rasa_ports = ", ".join(str(s.ports.rasa) for s in services.items if s.name == "rasa" and s.ports)
     stores = f"tracker store {'SQL' if config.tracker_store_url else 'in memory'}, "
     stores += f"lock store {'Redis' if config.lock_store_url else 'in memory'}"
     print(
         f"""
 >> all services are up (logs in var/log/):
    web app         http://{config.web_host}:{ports.web}    (the only public one; chat demo: /, API docs: /docs)
-   Rasa server     http://{host}:{ports.rasa}   (internal; API needs a JWT; {stores})
+   Rasa server(s)  http://{host}: {rasa_ports}   (internal; API needs a JWT; {stores})
    action server   http://{host}:{ports.actions}   (internal; only Rasa, with X-Action-Secret)
    A service that stops is restarted. Conversations and tickets older than {config.retention_days} days
    are deleted every hour (python -m scripts.retention). Press Ctrl-C to stop.""",
