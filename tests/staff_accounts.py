@@ -25,6 +25,14 @@ ACCOUNTS: Dict[str, Tuple[str, str, List[str]]] = {
     "eind": ("test-wachtwoord-e7777", "eindredacteur", []),
     "beheer": ("test-wachtwoord-h88888", "beheerder", []),
 }
+# A local version for Amersfoort of the article wijkteam, as a redacteur writes it.
+LOCAL_AMERSFOORT = {
+    "article": "wijkteam",
+    "municipalities": ["Amersfoort"],
+    "mode": "replace",
+    "short_answer": "In Amersfoort ga je naar het Sociaal Wijkteam aan de Stadsring. Je kunt ook bellen.",
+    "sources": [{"title": "Gemeente Amersfoort", "url": "https://www.amersfoort.nl"}],
+}
 STAFF = {name: password for name, (password, _role, _places) in ACCOUNTS.items()}
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -53,6 +61,15 @@ def logged_in(client: Any, name: str) -> str:
     me = client.get("/api/v1/me")
     assert me.status_code == 200, me.text
     return str(me.json()["csrf"])
+
+
+def as_user(app: Any, name: str) -> Any:
+    """A test client of APP logged in as NAME, sending its CSRF token with every change."""
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app, base_url="https://testserver")
+    client.headers["X-CSRF-Token"] = logged_in(client, name)
+    return client
 
 
 class StaffHTTP:

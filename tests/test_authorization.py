@@ -10,15 +10,9 @@ from fastapi.testclient import TestClient
 from knowledge import handoff
 from knowledge.config import settings
 from knowledge.db import session_scope
-from tests.staff_accounts import logged_in
+from tests.staff_accounts import LOCAL_AMERSFOORT as LOCAL
+from tests.staff_accounts import as_user
 
-LOCAL = {
-    "article": "wijkteam",
-    "municipalities": ["Amersfoort"],
-    "mode": "replace",
-    "short_answer": "In Amersfoort ga je naar het Sociaal Wijkteam aan de Stadsring. Je kunt ook bellen.",
-    "sources": [{"title": "Gemeente Amersfoort", "url": "https://www.amersfoort.nl"}],
-}
 GENERAL = {
     "title": "Wat doet het wijkteam?",
     "category": "organisaties",
@@ -38,12 +32,6 @@ def app(seeded_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     with TestClient(application, base_url="https://testserver"):
         yield application
     settings.cache_clear()
-
-
-def as_user(app: Any, name: str) -> TestClient:
-    client = TestClient(app, base_url="https://testserver")
-    client.headers["X-CSRF-Token"] = logged_in(client, name)
-    return client
 
 
 def bot_answer(client: TestClient, question: str, place: str) -> str:

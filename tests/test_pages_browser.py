@@ -263,3 +263,45 @@ def test_a_beheerder_makes_an_account_and_the_colleague_chooses_a_password(brows
     assert csp_blocked(page) == []
     admin.close()
     colleague.close()
+
+
+def test_the_editor_previews_a_concept_in_the_real_chat_widget(browser: Any, web: str) -> None:
+    context = watched(browser)
+    page = context.new_page()
+    browser_login(page, web, "eind", "/editor")
+    page.click('#articles button[data-slug="uithuisplaatsing"]', timeout=15000)
+    page.fill("#a-short", "Concepttekst: bij een uithuisplaatsing woont je kind ergens anders. Dat is tijdelijk.")
+    page.fill("#a-reason", "proef voor het voorbeeld")
+    page.click("#a-concept")
+    page.wait_for_selector("#message >> text=concept", timeout=15000)
+    page.wait_for_selector("#versions a.preview", timeout=15000)
+    page.click("#versions tr:first-child a.preview")
+    page.wait_for_url(f"{web}/editor/voorbeeld/*", timeout=15000)
+    answer = page.wait_for_selector(
+        '.jb-bot[data-article="uithuisplaatsing"] >> text=Concepttekst: bij een uithuisplaatsing', timeout=20000
+    )
+    assert answer is not None  # the widget opened by itself and shows the concept, as a parent would see it
+    assert "Nog niet gecontroleerd door de redactie" in page.inner_text(".jb-bot[data-article='uithuisplaatsing']")
+    assert csp_blocked(page) == []  # before axe, which adds a style of its own
+    assert violations(page) == []
+    with urllib.request.urlopen(f"{web}/api/v1/articles/uithuisplaatsing", timeout=10) as response:
+        assert "Concepttekst" not in response.read().decode()  # the chat still answers with the live text
+    context.close()
+
+
+def test_the_insights_page_with_grouped_questions_has_no_axe_violations(browser: Any, web: str, pages_db: str) -> None:
+    from knowledge import insights
+    from knowledge.db import session_scope
+
+    with session_scope(pages_db) as session:
+        for question in ("mag ik mijn kind zien in het pleeggezin", "mag ik mijn kind bezoeken in het pleeggezin"):
+            insights.record(session, question, "unknown", None, "Almere")
+        insights.record(session, "wat kost een advocaat", "tentative", "advocaat", None)
+    context = watched(browser)
+    page = context.new_page()
+    browser_login(page, web, "red-almere", "/inzichten")
+    page.click("#largest summary")
+    assert "mag ik mijn kind bezoeken in het pleeggezin" in page.inner_text("#largest")
+    assert csp_blocked(page) == []
+    assert violations(page) == []
+    context.close()

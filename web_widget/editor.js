@@ -40,6 +40,13 @@
       c.lines.forEach(function (l) { box.appendChild(el("span", l, l[0] === "-" ? "del" : l[0] === "+" ? "add" : "")); });
     });
   }
+  // The real chat widget answering with this version, on a page of its own (nothing is published).
+  function previewLink(v) {
+    var a = el("a", "Voorbeeld in de chat", "preview");
+    a.href = "/editor/voorbeeld/" + v.id;
+    a.setAttribute("aria-label", "Bekijk versie " + v.number + " als voorbeeld in de chat");
+    return a;
+  }
   function loadHistory(kind, key) {
     $("history").hidden = !key; $("diff").textContent = "";
     if (!key) return;
@@ -57,7 +64,7 @@
         var r = el("button", "Terugzetten", "secondary"); r.type = "button";
         r.setAttribute("aria-label", "Zet versie " + v.number + " terug");
         r.onclick = function () { S.call("POST", base + "/restore/" + v.number).then(function (x) { say(x.live ? "Versie " + v.number + " staat weer live." : "Terugzetten voorgesteld; een eindredacteur beoordeelt het.", true); loadLists(); loadHistory(kind, key); }).catch(fail); };
-        td.appendChild(d); td.appendChild(r); tr.appendChild(td); body.appendChild(tr);
+        td.appendChild(d); td.appendChild(r); td.appendChild(previewLink(v)); tr.appendChild(td); body.appendChild(tr);
       });
     }).catch(fail);
   }
@@ -125,6 +132,7 @@
           $("title").textContent = "Voorstel: " + v.key + " (versie " + v.number + ")"; $("article").hidden = $("local").hidden = true;
           $("check").hidden = true; $("history").hidden = false; $("versions").textContent = ""; showDiff(v.changes);
           say(v.reason ? "Waarom: " + v.reason : "Geen reden opgegeven.", true);
+          $("diff").appendChild(previewLink(v));
           if (publisher()) {
             var ok = el("button", "Publiceren"); ok.type = "button";
             var no = el("button", "Afwijzen", "secondary"); no.type = "button";

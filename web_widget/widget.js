@@ -5,6 +5,9 @@
  * Optional data attributes: data-title, data-welcome, data-color (a dark colour
  * for the header and buttons, #rgb or #rrggbb; a colour with too little contrast
  * against white is ignored), data-position="left".
+ * For the editors' preview (/editor/voorbeeld/…): data-api-url (another base for
+ * the /chat/ calls), data-storage-key (a conversation of its own) and data-ask
+ * with data-ask-label (asked once, with the panel open, when the conversation is new).
  *
  * - Adds a launcher button and a chat panel inside a Shadow DOM: the page's
  *   styles do not reach the widget and the widget's styles stay inside.
@@ -31,7 +34,7 @@
   var TITLE = data.title || "Vragen over jeugdbescherming";
   var WELCOME = data.welcome ||
     "Hallo! Ik geef uitleg over jeugdbescherming en over jouw rechten als ouder. Kies een onderwerp of typ je vraag.";
-  var STORE = "jb-chat-v2";
+  var STORE = data.storageKey || "jb-chat-v2";
   var MAX_LEN = 10000;
   var SLOW_MS = 5000;
   var TIMEOUT_MS = 30000;
@@ -789,6 +792,7 @@
     if (h && (h.status === "queued" || h.status === "connected")) startPolling();
     if (state.queue.length) flush();
     flushForget();
+    if (data.ask && !state.items.length) { setOpen(true, false); send(data.ask, data.askLabel || data.ask); }
   }
   if (document.body) mount(); else document.addEventListener("DOMContentLoaded", mount);
 })();

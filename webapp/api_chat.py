@@ -92,7 +92,7 @@ def group(messages: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     return out
 
 
-def _with_checked(session: Session, message: Dict[str, Any]) -> None:
+def with_checked(session: Session, message: Dict[str, Any]) -> None:
     """Answers say when the editors last checked them: the payload's `checked`
     when the bot sends it, else the article's last_checked (null: not yet checked)."""
     custom = message.get("custom") or {}
@@ -164,7 +164,7 @@ def post_message(body: ChatMessage) -> Dict[str, Any]:
         if miss and not text.startswith("/"):
             insights.record(session, text, miss[0], miss[1], metadata["municipality"])
         for message in messages:
-            _with_checked(session, message)
+            with_checked(session, message)
             custom = message.get("custom") or {}
             if custom.get("kind") == "handoff":
                 custom.pop("token", None)  # the widget's key is the conversation id

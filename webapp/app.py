@@ -23,6 +23,7 @@ from webapp import (
     api_chat,
     api_editorial,
     api_handoff,
+    editor_preview,
     insights,
     login,
     naslag,
@@ -65,6 +66,7 @@ def create_app() -> FastAPI:
     app.include_router(naslag.router)
     app.include_router(insights.router)
     app.include_router(accounts_admin.router)
+    app.include_router(editor_preview.router)
 
     @app.exception_handler(Forbidden)
     async def forbidden(_request: Request, exc: Forbidden) -> JSONResponse:

@@ -67,7 +67,7 @@ def _municipalities(session: Session, kind: str, key: str, data: Dict[str, Any])
     return list(row.municipalities if row is not None else []) + [str(m) for m in data.get("municipalities") or []]
 
 
-def _apply(session: Session, kind: str, key: str, text: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+def apply_text(session: Session, kind: str, key: str, text: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     """Make TEXT live; keep the check only when the text itself did not change. Returns the old text."""
     row = versions.live_row(session, kind, key)
     old = versions.snapshot(row, kind) if row is not None else None
@@ -101,7 +101,7 @@ def save(
     text = _validate(kind, key, data)
     if publish and _may_publish(who, kind, places):
         version = versions.add(session, kind, key, text, "gepubliceerd", who.username, reason)  # before the change
-        old = _apply(session, kind, key, text)
+        old = apply_text(session, kind, key, text)
         audit.record(session, who.username, "gepubliceerd", kind, key, old, text)
         return Saved(version, True, "Gepubliceerd. De chat gebruikt dit meteen.")
     status = "ter-beoordeling" if publish else "concept"
@@ -131,7 +131,7 @@ def publish_version(session: Session, who: Principal, version_id: int, note: str
     """Approve a proposal or concept: it becomes the live text."""
     version = _pending(session, version_id)
     _require_publish(session, who, version)
-    old = _apply(session, version.kind, version.key, dict(version.data))
+    old = apply_text(session, version.kind, version.key, dict(version.data))
     version.status, version.reviewed_by, version.reviewed_at = "gepubliceerd", who.username, utcnow()
     if note:
         version.reason = f"{version.reason}\nBeoordeling: {note}".strip()
