@@ -80,6 +80,7 @@ class Vocabulary:
     followup: frozenset = frozenset()
     corrections: Tuple[Tuple[str, ...], ...] = ()
     values: Dict[Tuple[str, str], Value] = field(default_factory=dict)
+    answered_by: Dict[Tuple[str, str], str] = field(default_factory=dict)  # (aspect, article) -> article
 
     def value(self, kind: str, name: str) -> Optional[Value]:
         return self.values.get((kind, name))
@@ -96,6 +97,8 @@ def load_vocabulary(path: Optional[Path] = None) -> Vocabulary:
         for name, spec in (data.get("aspects" if kind == "aspect" else kind) or {}).items():
             value = Value(kind=kind, name=str(name), article=spec.get("article"), button=spec.get("button"))
             vocab.values[(kind, value.name)] = value
+            for article, other in (spec.get("answered_by") or {}).items():
+                vocab.answered_by[(value.name, str(article))] = str(other)
             for phrase in spec.get("words") or []:
                 key = tuple(words(phrase))
                 if key:

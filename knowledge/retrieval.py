@@ -42,7 +42,7 @@ Vector = Dict[str, float]
 # TENTATIVE_MIN it answers but says it is not sure and offers the next topics;
 # above CHOOSE_MIN it offers the closest topics as buttons; below it says it
 # does not know.
-ANSWER_MIN = 0.45
+ANSWER_MIN = 0.55
 ANSWER_MARGIN = 0.15
 TENTATIVE_MIN = 0.25  # below a confident answer: answer, say it is unsure, offer the others
 CHOOSE_MIN = 0.10

@@ -185,3 +185,54 @@ def test_the_second_question_is_read_against_the_first(chat: Chat) -> None:
 def test_two_question_sentences_are_both_answered(chat: Chat) -> None:
     reply = chat.say("mag ik mijn dossier inzien? en kan ik een klacht indienen over de raad?")
     assert [slug for slug, _ in answered(reply)] == ["dossier-inzien", "klacht-indienen"]
+
+
+def test_a_question_with_or_is_one_part_of_two() -> None:
+    found = parts("wat doet het wijkteam en is dat vrijwillig of moet ik meewerken")
+    assert found.questions == ("wat doet het wijkteam", "is dat vrijwillig of moet ik meewerken")
+
+
+def test_a_story_question_is_read_with_the_sentences_that_name_the_topic() -> None:
+    story = (
+        "Sinds drie maanden woont mijn dochter in een pleeggezin. Eerst zag ik haar elke week. "
+        "Nu is het minder geworden. Ik vind dat niet eerlijk. Wat kan ik doen?"
+    )
+    assert "pleeggezin" in parts(story).questions[0]
+
+
+def test_and_a_new_organisation_the_last_question_did_not_name_is_its_own_question(chat: Chat) -> None:
+    chat.say("wat doet een vertrouwenspersoon")
+    assert (
+        answered(chat.say("en een clientondersteuner, is dat hetzelfde?"))[0][0] == "onafhankelijke-clientondersteuner"
+    )
+
+
+def test_a_correction_swaps_the_organisation_into_the_last_question(chat: Chat) -> None:
+    chat.say("hoe vind ik het wijkteam")
+    reply = chat.say("nee ik bedoel een clientondersteuner, het wijkteam ken ik al")
+    assert answered(reply)[0][0] == "clientondersteuner-vinden"
+
+
+def test_where_to_find_one_is_answered_by_the_article_with_the_addresses(chat: Chat) -> None:
+    chat.say("wat doet een onafhankelijke clientondersteuner")
+    assert answered(chat.say("hoe kom ik aan zo iemand"))[0][0] == "clientondersteuner-vinden"
+
+
+def test_who_decided_with_an_organisation_named_asks_about_the_last_measure(chat: Chat) -> None:
+    chat.say("mijn zoon is uit huis geplaatst, hoe zit dat juridisch")
+    assert answered(chat.say("wie heeft dat dan besloten, de gezinsvoogd?")) == [("uithuisplaatsing", "wie-beslist")]
+
+
+def test_a_longer_follow_up_that_goes_on_with_en_keeps_the_topic(chat: Chat) -> None:
+    chat.say("mijn kind woont in een pleeggezin, hoe vaak mag ik haar zien")
+    assert answered(chat.say("en als ze bij mijn moeder woont, dus bij oma")) == [("contact-met-kind", None)]
+
+
+def test_a_decision_with_its_date_and_another_question_gets_both(chat: Chat) -> None:
+    reply = chat.say(
+        "kreeg 3 november een brief van de gi met een schriftelijke aanwijzing erin, wat is dat",
+        today=dt.date(2026, 11, 5),
+    )
+    kinds = [a.payload["kind"] for a in reply.answers]
+    assert kinds == ["answer", "deadline"]
+    assert reply.answers[0].payload["article"] == "schriftelijke-aanwijzing"

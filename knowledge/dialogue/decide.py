@@ -1,17 +1,10 @@
 """The one function that decides what to answer: `respond()`.
 
-Per question in the message (at most two; the one after a story), in order:
-1. "nee, ik bedoel ..." corrects the last answer: search the rest, not that article.
-2. A follow-up is read against the last topic (the state):
-   - "en dat van de GI?" swaps the organisation (or measure, or right) in the
-     last question and keeps what was asked;
-   - "en als ze 10 is?" keeps the topic with a new age;
-   - "hoe lang duurt dat?" / "wie beslist dat?" asks an aspect of the last topic,
-     answered with that article's section;
-   - other short messages without a topic of their own ("kan dat ook later?")
-     are searched together with the last question.
-3. Otherwise the message is a new question. An aspect it asks ("hoeveel tijd heb
-   ik voor een hoger beroep?") is answered with the article's section.
+Per message: a deadline with its date is worked out (knowledge/deadlines);
+otherwise the question(s) are found (questions.py: at most two, or the one after
+a story) and each is resolved against the conversation so far (resolve.py:
+corrections, follow-ups, new questions). Two answers are given only when both
+are sure and different; a story whose question names no topic is read whole.
 After two turns in a row without an answer, a person and the helplines are offered.
 """
 
@@ -19,25 +12,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Tuple
 
 from sqlalchemy.orm import Session
 
 from knowledge import answers, deadlines
 from knowledge.answers import Answer
-from knowledge.dialogue.questions import parts
-from knowledge.dialogue.rerank import rerank
+from knowledge.dialogue.questions import is_question, parts, sentences
+from knowledge.dialogue.resolve import Resolved, better, resolve, with_section
 from knowledge.dialogue.state import DialogueState
-from knowledge.facets import FACET_KINDS, Facets, extract
+from knowledge.facets import extract
 from knowledge.language import words
 from knowledge.municipalities import text_without_place
-from knowledge.retrieval import Hit, Index, Retriever, SearchResult, decide
+from knowledge.retrieval import ANSWER_MARGIN, Hit, Index, Retriever, SearchResult
 
-FOLLOWUP_MAX_WORDS = 9  # a follow-up is short; a longer message is its own question
-SWAP_STARTS = frozenset({"en", "ook", "geldt", "bij", "voor", "of"})
-SWAP_MAX_WORDS = 6  # "en dat van de GI?"; a longer "en ..." is a question of its own
-ANSWERED = ("answer", "tentative")
 MISSES_BEFORE_HELP = 2
+PART_MIN = 0.45  # the best score that makes one of two questions clear enough to answer apart
+INTERROGATIVES = frozenset({"wat", "hoe", "wie", "waarom", "waar", "welke"})
 NEXT_LABEL = "Wat gebeurt er daarna?"
 ACKNOWLEDGE = "Wat vervelend dat je dit meemaakt. Ik help je graag verder."
 OFFER_HELP = (
@@ -55,86 +46,7 @@ class Reply:
     state: DialogueState = field(default_factory=DialogueState)
 
 
-@dataclass(frozen=True)
-class _Resolved:
-    result: SearchResult
-    section: Optional[str]
-    question: str  # the question as understood (with the topic filled in)
-    followup: bool
-
-
-def _search(index: Index, query: str, exclude: Sequence[str] = ()) -> SearchResult:
-    hits = [h for h in index.score_all(query) if h.slug not in exclude]
-    hits = rerank(index, hits, extract(query), len(words(query)))[:4]
-    return SearchResult(decide(hits, index.in_domain(query)), tuple(hits[:3]))
-
-
-def _swapped(previous: str, facets: Facets) -> str:
-    """The previous question with the named organisation/measure/right swapped in."""
-    old = extract(previous)
-    tokens = words(previous)
-    for mention in facets.mentions:
-        if mention.value.kind not in FACET_KINDS:
-            continue
-        same = [m for m in old.mentions if m.value.kind == mention.value.kind]
-        if same:
-            first = same[0]
-            tokens = tokens[: first.start] + mention.surface.split() + tokens[first.end :]
-            old = extract(" ".join(tokens))
-        else:
-            tokens = tokens + mention.surface.split()
-    return " ".join(tokens)
-
-
-def _with_section(session: Session, slug: str, aspect: Optional[str]) -> Optional[str]:
-    if not aspect:
-        return None
-    article = answers.published_article(session, slug)
-    return aspect if article is not None and aspect in (article.sections or {}) else None
-
-
-def _resolve(index: Index, session: Session, question: str, state: DialogueState) -> _Resolved:
-    facets = extract(question)
-    n_words = len(words(question))
-    if facets.correction and state.article:
-        rest = facets.correction
-        result = _search(index, rest, exclude=[state.article])
-        best = result.best.slug if result.best else None
-        return _Resolved(result, _with_section(session, best, extract(rest).aspect) if best else None, rest, False)
-
-    own = _search(index, question)
-    context = state.article is not None and state.question is not None and n_words <= FOLLOWUP_MAX_WORDS
-    topical = bool(facets.topical)
-    first = (words(question) or [""])[0]
-    if context and state.article and state.question:
-        same = SearchResult("answer", (Hit(state.article, "", 1.0),))
-        if topical and first in SWAP_STARTS and n_words <= SWAP_MAX_WORDS:
-            query = _swapped(state.question, facets)
-            result = _search(index, query)
-            if result.decision in ANSWERED and result.best:
-                aspect = facets.aspect or state.section
-                return _Resolved(result, _with_section(session, result.best.slug, aspect), query, True)
-        if not topical and facets.age is not None:
-            return _Resolved(same, state.section, state.question, True)
-        if not topical and facets.aspect:
-            section = _with_section(session, state.article, facets.aspect)
-            if section:
-                return _Resolved(same, section, state.question, True)
-            result = _search(index, f"{state.question} {question}")
-            if result.decision in ANSWERED and result.best:
-                section = _with_section(session, result.best.slug, facets.aspect)
-                return _Resolved(result, section, state.question, True)
-        if not topical and own.decision != "answer" and (facets.followup_words or n_words <= 5):
-            result = _search(index, f"{state.question} {question}")
-            if result.decision in ANSWERED and result.best:
-                section = _with_section(session, result.best.slug, facets.aspect)
-                return _Resolved(result, section, state.question, True)
-    best = own.best.slug if own.best else None
-    section = _with_section(session, best, facets.aspect) if best and own.decision in ANSWERED else None
-    return _Resolved(own, section, question, False)
-
-
-def _answer_for(session: Session, resolved: _Resolved, municipality: Optional[str]) -> Tuple[Answer, Optional[str]]:
+def _answer_for(session: Session, resolved: Resolved, municipality: Optional[str]) -> Tuple[Answer, Optional[str]]:
     """The answer for one resolved question, and the slug it answered with (if any)."""
     result = resolved.result
     best = result.best
@@ -151,7 +63,7 @@ def _answer_for(session: Session, resolved: _Resolved, municipality: Optional[st
     return answers.unknown_answer(), None
 
 
-def _next_state(state: DialogueState, resolved: _Resolved, slug: Optional[str], question: str) -> DialogueState:
+def _next_state(state: DialogueState, resolved: Resolved, slug: Optional[str], question: str) -> DialogueState:
     if slug is None:
         return replace(state, misses=state.misses + 1)
     facets = extract(resolved.question)
@@ -189,36 +101,53 @@ def respond(
     state = state or DialogueState()
     index = retriever.index(session)
     if chosen:
-        section = _with_section(session, chosen, chosen_section)
-        resolved = _Resolved(SearchResult("answer", (Hit(chosen, "", 1.0),)), section, state.question or "", False)
+        section = with_section(session, chosen, chosen_section)[1]
+        resolved = Resolved(SearchResult("answer", (Hit(chosen, "", 1.0),)), section, state.question or "", False)
         answer, slug = _answer_for(session, resolved, municipality)
         question = state.question if slug == state.article else answers_title(session, chosen)
         resolved = replace(resolved, question=question or "")
         return Reply([answer], _next_state(state, resolved, slug, ""))
 
     deadline = _deadline(session, text, today or dt.date.today(), municipality)
+    if deadline is not None and _asks_besides_deadline(text, today or dt.date.today()):
+        # "kreeg vandaag een schriftelijke aanwijzing, wat is dat?": answer the
+        # question, then work out the last day.
+        reply = _answer_questions(session, index, text, state, municipality, acknowledge)
+        reply.answers.append(deadline)
+        return reply
     if deadline is not None:
         # The topic becomes the decision's article ("en wat kost dat?" follows on it).
         slug = deadline.payload.get("article")
         section = deadline.payload.get("section") or state.section
         topic = DialogueState(article=slug, section=section, question=text, age=state.age) if slug else state
         return Reply([deadline], replace(topic, misses=0))
+    return _answer_questions(session, index, text, state, municipality, acknowledge)
+
+
+def _answer_questions(
+    session: Session, index: Index, text: str, state: DialogueState, municipality: Optional[str], acknowledge: bool
+) -> Reply:
+    """The question(s) in TEXT, each resolved against the conversation so far."""
     found = parts(text)
     reply = Reply(state=state)
-    results: List[Tuple[_Resolved, Answer, Optional[str], str]] = []
+    results: List[Tuple[Resolved, Answer, Optional[str], str]] = []
     context = state
     for question in found.questions:
         # The second question is read against the first ("kan ik in beroep en wat kost dat?").
         question = text_without_place(question)
-        resolved = _resolve(index, session, question, context)
+        resolved = resolve(index, session, question, context)
         answer, slug = _answer_for(session, resolved, municipality)
         results.append((resolved, answer, slug, question))
         context = _next_state(context, resolved, slug, question)
+    whole = text_without_place(text)
     if len(results) == 2 and not _two_answers(results[0], results[1], found.separate):
-        whole = text_without_place(text)
-        resolved = _resolve(index, session, whole, state)
-        answer, slug = _answer_for(session, resolved, municipality)
-        results = [(resolved, answer, slug, whole)]
+        results = [_whole(index, session, whole, state, municipality)]
+    elif found.story and len(results) == 1 and results[0][0].result.decision != "answer":
+        # The question after a story names no topic ("wat kan ik doen?"): the
+        # story itself says what it is about.
+        story = _whole(index, session, whole, state, municipality)
+        if better(story[0].result, results[0][0].result):
+            results = [story]
     for resolved, answer, slug, question in results:
         reply.answers.append(answer)
         reply.state = _next_state(reply.state, resolved, slug, question)
@@ -230,21 +159,48 @@ def respond(
     return reply
 
 
+def _whole(
+    index: Index, session: Session, text: str, state: DialogueState, municipality: Optional[str]
+) -> Tuple[Resolved, Answer, Optional[str], str]:
+    """The whole message read as one question."""
+    resolved = resolve(index, session, text, state)
+    answer, slug = _answer_for(session, resolved, municipality)
+    return resolved, answer, slug, text
+
+
+def _clear(result: SearchResult) -> bool:
+    """Sure, or a clear winner that is unsure only because its words are not the
+    chain's own ("is deze chat anoniem"): enough for one of two questions."""
+    if result.decision == "answer":
+        return True
+    hits = result.hits
+    second = hits[1].score if len(hits) > 1 else 0.0
+    return bool(hits) and hits[0].score >= PART_MIN and hits[0].score - second >= ANSWER_MARGIN
+
+
 def _two_answers(
-    first: Tuple[_Resolved, Answer, Optional[str], str],
-    second: Tuple[_Resolved, Answer, Optional[str], str],
+    first: Tuple[Resolved, Answer, Optional[str], str],
+    second: Tuple[Resolved, Answer, Optional[str], str],
     separate: bool,
 ) -> bool:
     """Answer two questions apart when both found an article and they are not the
     same answer (the same article with another section is another answer); else
-    read the message as one question. Both must be sure, unless the parent asked
-    two separate question sentences: then one of them may be "niet zeker"."""
+    read the message as one question. Both must be clear, unless the parent
+    asked two separate question sentences: then one of them may be unsure."""
     (r1, _a1, s1, _q1), (r2, _a2, s2, _q2) = first, second
-    decisions = (r1.result.decision, r2.result.decision)
-    allowed = set(ANSWERED) if separate else {"answer"}
-    if not (s1 and s2) or "answer" not in decisions or not set(decisions) <= allowed:
+    if not (s1 and s2) or (s1, r1.section) == (s2, r2.section):
         return False
-    return (s1, r1.section) != (s2, r2.section)
+    clear = (_clear(r1.result), _clear(r2.result))
+    return any(clear) if separate else all(clear)
+
+
+def _asks_besides_deadline(text: str, today: dt.date) -> bool:
+    """A worked-out deadline, but the parent asked something else ("wat is dat?")."""
+    request = deadlines.read_request(text, today)
+    if not request.wants_calculation or request.asks:
+        return False
+    clauses = [c for s in sentences(text) for c in s.split(",")]
+    return any(is_question(c) for c in clauses) or any(t in INTERROGATIVES for t in words(text))
 
 
 def _deadline(session: Session, text: str, today: dt.date, municipality: Optional[str]) -> Optional[Answer]:

@@ -16,10 +16,13 @@ QUESTION_STARTS = frozenset(
 )
 STORY_MIN_WORDS = 30  # a longer message is read as a story that may end in a question
 _SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
-# "... en wie betaalt ...": a second question joined with "en" / "of" / "maar".
-_JOIN = re.compile(
-    r"\s*(?:,\s*)?\b(?:en|of|maar|ook)\s+(?=(?:" + "|".join(sorted(QUESTION_STARTS)) + r")\b)", re.IGNORECASE
-)
+# "... en wie betaalt ...": a second question joined with "en" / "maar" / "ook";
+# "of" ("is dat vrijwillig of moet ik meewerken?") joins two questions only when
+# nothing else does.
+_STARTS = r"(?=(?:" + "|".join(sorted(QUESTION_STARTS)) + r")\b)"
+_JOIN = re.compile(r"\s*(?:,\s*)?\b(?:en|maar|ook)\s+" + _STARTS, re.IGNORECASE)
+_JOIN_OR = re.compile(r"\s*(?:,\s*)?\bof\s+" + _STARTS, re.IGNORECASE)
+CONTEXT_SENTENCES = 2  # a question without a topic is read with up to two sentences before it
 EMOTION_WORDS = frozenset(
     "bang boos verdrietig paniek wanhopig radeloos machteloos moe kapot overstuur angstig bezorgd "
     "gefrustreerd zenuwachtig onzeker eenzaam stress gestrest woedend huilen huil".split()
@@ -34,7 +37,7 @@ class Parts:
     separate: bool = False  # two question sentences, not one sentence split at "en"
 
 
-def _sentences(text: str) -> List[str]:
+def sentences(text: str) -> List[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
 
 
@@ -45,35 +48,39 @@ def is_question(sentence: str) -> bool:
 
 def split_two(sentence: str) -> List[str]:
     """A sentence holding two questions ("wat is X en wie betaalt Y?") as two parts."""
-    pieces = [p.strip(" ,?") for p in _JOIN.split(sentence) if p and p.strip(" ,?")]
-    if len(pieces) == 2 and all(len(words(p)) >= 2 for p in pieces):
-        return pieces
+    for join in (_JOIN, _JOIN_OR):
+        pieces = [p.strip(" ,?") for p in join.split(sentence) if p and p.strip(" ,?")]
+        if len(pieces) == 2 and all(len(words(p)) >= 2 for p in pieces):
+            return pieces
+        if len(pieces) > 2:
+            return [sentence]
     return [sentence]
 
 
 def _with_context(sentences: List[str], index: int) -> str:
-    """A question sentence, with the sentence before it when it names no topic
-    of its own ("... het wijkteam wil langskomen. Moet ik meewerken?")."""
-    question = sentences[index]
-    if index > 0 and not extract(question).topical:
-        return f"{sentences[index - 1]} {question}"
-    return question
+    """A question sentence, with the sentences before it (up to CONTEXT_SENTENCES)
+    until one names a topic, when it names none of its own ("... het wijkteam
+    wil langskomen. Ik snap het niet. Moet ik meewerken?")."""
+    start = index
+    while start > 0 and index - start < CONTEXT_SENTENCES and not extract(sentences[start]).topical:
+        start -= 1
+    return " ".join(sentences[start : index + 1])
 
 
 def parts(text: str) -> Parts:
     tokens = words(text)
     emotional = any(t in EMOTION_WORDS for t in tokens)
-    sentences = _sentences(text)
-    asked = [i for i, s in enumerate(sentences) if is_question(s)]
-    story = len(tokens) >= STORY_MIN_WORDS and len(sentences) >= 3
-    if asked and len(asked) < len(sentences) and (story or emotional):
+    found = sentences(text)
+    asked = [i for i, s in enumerate(found) if is_question(s)]
+    story = len(tokens) >= STORY_MIN_WORDS and len(found) >= 3
+    if asked and len(asked) < len(found) and (story or emotional):
         # Questions after a story or a feeling: answer the questions, the last
         # two at most.
-        chosen = [_with_context(sentences, i) for i in asked[-2:]]
+        chosen = [_with_context(found, i) for i in asked[-2:]]
     elif len(asked) >= 2:
-        chosen = [sentences[i] for i in asked[:2]]
+        chosen = [found[i] for i in asked[:2]]
     elif story:
-        chosen = sentences[-1:]
+        chosen = found[-1:]
     else:
         chosen = [text]
     separate = len(chosen) == 2
