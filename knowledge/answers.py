@@ -34,7 +34,8 @@ class Answer:
 
 
 def local_version(session: Session, slug: str, municipality: Optional[str]) -> Optional[LocalVersion]:
-    """The municipality's version of an article, if an editor wrote one."""
+    """The municipality's version of an article, if an editor wrote one. The most
+    specific wins: a municipality's own text over a regional one (flevoland-*)."""
     if not municipality:
         return None
     rows = (
@@ -43,7 +44,8 @@ def local_version(session: Session, slug: str, municipality: Optional[str]) -> O
         .all()
     )
     wanted = municipality.casefold()
-    return next((r for r in rows if wanted in (m.casefold() for m in r.municipalities)), None)
+    mine = [r for r in rows if wanted in (m.casefold() for m in r.municipalities)]
+    return min(mine, key=lambda r: len(r.municipalities), default=None)  # ties: the first key
 
 
 def has_local_versions(session: Session, slug: str) -> bool:

@@ -58,7 +58,15 @@ def proposes_general(who: Principal) -> None:
 
 
 def edits_local(who: Principal, municipalities: Iterable[str]) -> None:
-    """Change a local version that is (or will be) used in MUNICIPALITIES: all of them must be yours."""
+    """Change a local version that is (or will be) used in MUNICIPALITIES: all of them must be yours.
+
+    So a regional text (one local version for several municipalities, such as
+    flevoland-wijkteam) belongs to all of them together: only a redacteur who
+    works for every one of them changes it, e.g. one given the whole province
+    (`--municipality Flevoland`), and never adds a municipality that is not
+    theirs. A redacteur of one of them writes that municipality's own version
+    instead, which wins there over the regional text (answers.local_version).
+    """
     _require(who.role in (BEHEERDER, REDACTEUR, EINDREDACTEUR), "Alleen de redactie mag lokale teksten wijzigen.")
     if who.role == REDACTEUR:
         others = [m for m in municipalities if not who.covers(m)]
