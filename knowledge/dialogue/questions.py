@@ -22,7 +22,6 @@ _SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
 _STARTS = r"(?=(?:" + "|".join(sorted(QUESTION_STARTS)) + r")\b)"
 _JOIN = re.compile(r"\s*(?:,\s*)?\b(?:en|maar|ook)\s+" + _STARTS, re.IGNORECASE)
 _JOIN_OR = re.compile(r"\s*(?:,\s*)?\bof\s+" + _STARTS, re.IGNORECASE)
-CONTEXT_SENTENCES = 2  # a question without a topic is read with up to two sentences before it
 EMOTION_WORDS = frozenset(
     "bang boos verdrietig paniek wanhopig radeloos machteloos moe kapot overstuur angstig bezorgd "
     "gefrustreerd zenuwachtig onzeker eenzaam stress gestrest woedend huilen huil".split()
@@ -58,13 +57,17 @@ def split_two(sentence: str) -> List[str]:
 
 
 def _with_context(sentences: List[str], index: int) -> str:
-    """A question sentence, with the sentences before it (up to CONTEXT_SENTENCES)
-    until one names a topic, when it names none of its own ("... het wijkteam
-    wil langskomen. Ik snap het niet. Moet ik meewerken?")."""
-    start = index
-    while start > 0 and index - start < CONTEXT_SENTENCES and not extract(sentences[start]).topical:
-        start -= 1
-    return " ".join(sentences[start : index + 1])
+    """A question sentence that names no topic of its own, read with the nearest
+    sentence before it that does ("... school zei dat ze Veilig Thuis gaat
+    bellen. Ik schaam me. Wat gebeurt er als ze echt meldt?"), else with the
+    sentence just before it."""
+    question = sentences[index]
+    if index == 0 or extract(question).topical:
+        return question
+    for before in range(index - 1, -1, -1):
+        if extract(sentences[before]).topical:
+            return f"{sentences[before]} {question}"
+    return f"{sentences[index - 1]} {question}"
 
 
 def parts(text: str) -> Parts:
