@@ -244,3 +244,19 @@ def test_turning_off_is_confirmed_final_and_never_yourself(client: TestClient) -
 def test_the_link_module_refuses_unknown_and_empty_codes(seeded_db: str) -> None:
     with session_scope() as session:
         assert links.holder(session, None) is None and links.holder(session, "onzin") is None
+
+
+def test_the_account_page_tells_the_history_in_words_and_others_get_a_page_saying_why(client: TestClient) -> None:
+    csrf = beheer(client)
+    client.post(
+        "/beheer/accounts/red-almere/rol", data={"csrf": csrf, "role": "redacteur", "municipalities": "Almere, Urk"}
+    )
+    page = client.get("/beheer/accounts/red-almere").text
+    assert "rol of gemeenten gewijzigd" in page and "gemeenten: Almere, Urk" in page and "actief: ja" in page
+    assert "{" not in page.split("<h2>Geschiedenis</h2>")[1]  # no Python notation
+    red = fresh(client)
+    logged_in(red, "red-amersfoort")
+    refused = red.get("/beheer/accounts", headers={"Accept": "text/html"})
+    assert refused.status_code == 403 and "Alleen een beheerder mag accounts beheren." in refused.text
+    assert refused.headers["content-type"].startswith("text/html")
+    assert red.get("/beheer/accounts").json()["detail"] == "Alleen een beheerder mag accounts beheren."

@@ -152,6 +152,9 @@ def test_login_throttle_and_logout_in_the_browser(browser: Any, web: str) -> Non
     assert page.evaluate("() => document.cookie").find("jb_sessie") < 0  # scripts cannot read it
     page.goto(f"{web}/inzichten")
     assert violations(page) == []
+    refused = page.goto(f"{web}/beheer/accounts")  # not a beheerder: a page that says why
+    assert refused is not None and refused.status == 403 and "beheerder" in page.inner_text("#reden")
+    assert violations(page) == []
     page.goto(f"{web}/editor")
     page.click("#logout")
     page.wait_for_url(f"{web}/login?uit=1")

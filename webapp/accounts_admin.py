@@ -8,6 +8,7 @@ is never shown, sent or typed by the beheerder: the new person sets it.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Dict, List, Optional
 
 from fastapi import APIRouter, Depends, Request
@@ -31,6 +32,41 @@ DONE = {
     "deblokkeren": "Het account is weer open.",
     "uitzetten": "Het account staat uit. Deze persoon kan niet meer inloggen.",
 }
+
+
+FIELDS = {"role": "rol", "municipalities": "gemeenten", "active": "actief", "geldig_tot": "geldig tot"}
+ACTIONS = {
+    "account-aangemaakt": "account gemaakt",
+    "wachtwoord-ingesteld": "wachtwoord gekozen met de link",
+    "rol-gewijzigd": "rol of gemeenten gewijzigd",
+    "account-gedeblokkeerd": "weer opengezet",
+}
+
+
+def readable(value: Any) -> str:
+    """An old or new value of the audit log in words (no Python notation)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, dict):
+        return "; ".join(f"{FIELDS.get(k, k)}: {readable(v) or '–'}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join("alle gemeenten" if v == "*" else readable(v) for v in value)
+    try:
+        return dt.datetime.fromisoformat(str(value)).strftime("%d-%m-%Y %H:%M")  # a date and time (UTC)
+    except ValueError:
+        return str(value)
+
+
+def _history(entry: Dict[str, Any]) -> Dict[str, Any]:
+    action = entry["action"]
+    return {
+        **entry,
+        "action": ACTIONS.get(action, action.replace("account-", "").replace("-", " ")),
+        "old": readable(entry["old"]),
+        "new": readable(entry["new"]),
+    }
 
 
 def _render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
@@ -83,7 +119,7 @@ def _account_page(
     with session_scope() as session:
         user = admin.get(session, who.principal, username)
         account = admin.account(session, user)
-        history = [audit.as_dict(e) for e in audit.entries(session, "user", user.username, limit=50)]
+        history = [_history(audit.as_dict(e)) for e in audit.entries(session, "user", user.username, limit=50)]
     return _render(
         request,
         "beheer_account.html",

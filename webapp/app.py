@@ -23,13 +23,14 @@ from webapp import (
     api_chat,
     api_editorial,
     api_handoff,
+    auth,
     editor_preview,
     insights,
     login,
     naslag,
     security,
 )
-from webapp.templates import PAGE_CSP
+from webapp.templates import PAGE_CSP, templates
 
 WIDGET_DIR = REPO_ROOT / "web_widget"
 # The demo page is a municipality's page with the strictest policy a host can
@@ -69,8 +70,12 @@ def create_app() -> FastAPI:
     app.include_router(editor_preview.router)
 
     @app.exception_handler(Forbidden)
-    async def forbidden(_request: Request, exc: Forbidden) -> JSONResponse:
-        # Per-object rules (knowledge.accounts.permissions) say why, in Dutch.
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        # Per-object rules (knowledge.accounts.permissions) say why, in Dutch:
+        # a page for a browser that asked for a page, JSON for the API.
+        if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+            context = {"who": auth.who_is(request), "reason": str(exc)}
+            return templates.TemplateResponse(request, "geen_toegang.html", context, status_code=403)
         return JSONResponse({"detail": str(exc)}, status_code=403)
 
     app.mount("/widget", StaticFiles(directory=WIDGET_DIR), name="widget")
