@@ -260,3 +260,12 @@ def test_the_account_page_tells_the_history_in_words_and_others_get_a_page_sayin
     assert refused.status_code == 403 and "Alleen een beheerder mag accounts beheren." in refused.text
     assert refused.headers["content-type"].startswith("text/html")
     assert red.get("/beheer/accounts").json()["detail"] == "Alleen een beheerder mag accounts beheren."
+
+
+def test_an_account_that_does_not_exist_is_said_so(client: TestClient) -> None:
+    csrf = beheer(client)
+    assert client.get("/beheer/accounts/niemand").status_code == 404
+    for action in ("blokkeren", "link", "rol", "uitzetten"):
+        response = client.post(f"/beheer/accounts/niemand/{action}", data={"csrf": csrf, "zeker": "ja"})
+        assert response.status_code == 404 and "bestaat niet" in response.text
+    assert client.post("/beheer/accounts/anna/verwijderen", data={"csrf": csrf}).status_code == 422

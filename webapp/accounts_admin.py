@@ -165,7 +165,10 @@ async def change_account(request: Request, username: str, action: str, who: Curr
             else:
                 raise AccountError("Deze actie bestaat niet.")
     except AccountError as exc:
-        return _account_page(request, who, username, 422, error=str(exc))
+        try:
+            return _account_page(request, who, username, 422, error=str(exc))
+        except AccountError:  # no such account
+            return _list_page(request, who, 404, error=str(exc))
     if action == "link":
         return _link_page(request, who, username, code, new=False)
     return RedirectResponse(f"{BASE}/{username}?gedaan={action}", status_code=303)

@@ -26,11 +26,11 @@ from knowledge.accounts.permissions import Principal
 from knowledge.accounts.sessions import Current
 from knowledge.db import session_scope
 from knowledge.editorial import preview, versions
-from knowledge.input_check import clean
+from knowledge.input_check import MAX_CHARS, clean
 from knowledge.models import Article, LoginSession, User, utcnow
 from knowledge.municipalities import canonical_municipality
 from webapp.api_articles import RETRIEVER
-from webapp.api_chat import MAX_TEXT, ChatMessage, group, with_checked
+from webapp.api_chat import ChatMessage, group, with_checked
 from webapp.auth import page_user
 from webapp.templates import templates
 
@@ -108,7 +108,7 @@ def preview_page(
 def preview_message(version_id: int, session_id: int, signature: str, body: ChatMessage) -> Dict[str, Any]:
     """What the chat would answer with this version live: the same reply shape as POST /chat/messages."""
     _editor_of(session_id, signature, version_id)
-    text = clean(body.text)[:MAX_TEXT]
+    text = clean(body.text)[:MAX_CHARS]  # as the chat's action reads a message
     if text == "/ask_human":
         return {"messages": [{"text": NO_HANDOFF, "buttons": [], "custom": None}], "to": "bot"}
     place = canonical_municipality(body.municipality or "")
