@@ -1,6 +1,9 @@
 """Staff accounts from the command line. The password is read from standard input.
 
     python -m knowledge.users create --username anna --role redacteur --municipality Amersfoort
+    python -m knowledge.users create --username bob --role eindredacteur --link --site https://chat.example.nl
+                                                            # no password: a one-time link for bob to choose it
+    python -m knowledge.users link --username anna --site https://chat.example.nl   # a new one-time link
     python -m knowledge.users password --username anna      # a new password (ends her sessions)
     python -m knowledge.users deactivate --username anna
     python -m knowledge.users list
@@ -19,12 +22,15 @@ import sys
 from typing import Iterable, Optional
 
 from knowledge import audit
-from knowledge.accounts import store
-from knowledge.accounts.roles import DESCRIPTIONS, ROLES
+from knowledge.accounts import admin, links, store
+from knowledge.accounts.permissions import Principal
+from knowledge.accounts.roles import BEHEERDER, DESCRIPTIONS, ROLES
 from knowledge.config import settings
 from knowledge.db import session_scope
 
 DEV_USER = "ontwikkelaar"
+# Whoever runs this command on the server may manage accounts; the audit log says "commandline".
+COMMANDLINE = Principal("commandline", BEHEERDER)
 FIRST_ACCOUNT = (
     "Maak een echt account met: .venv/bin/python -m knowledge.users create --username NAAM "
     "--role beheerder   (het wachtwoord typ je daarna; minstens 12 tekens)"
@@ -49,6 +55,11 @@ def _run(args: argparse.Namespace) -> str:
                 f"{u.username}\t{u.role}\t{', '.join(u.municipalities) or '-'}\t{'actief' if u.active else 'uit'}"
                 for u in rows
             )
+        if args.command == "create" and args.link:
+            code = admin.create(session, COMMANDLINE, args.username, args.role, args.municipality or [])
+            return f"Account {args.username.strip().lower()} gemaakt: {args.role}.\n{_link_text(args.site, code)}"
+        if args.command == "link":
+            return _link_text(args.site, admin.new_link(session, COMMANDLINE, args.username))
         if args.command == "create":
             user = store.create_user(session, args.username, _read_password(), args.role, args.municipality or [])
             audit.record(session, "commandline", "account-aangemaakt", "user", user.username, None, _public(user))
@@ -63,6 +74,11 @@ def _run(args: argparse.Namespace) -> str:
         store.deactivate(session, found)
         audit.record(session, "commandline", "account-uitgezet", "user", found.username, True, False)
         return f"Account {found.username} staat uit."
+
+
+def _link_text(site: str, code: str) -> str:
+    url = f"{site.rstrip('/')}{links.PATH}?code={code}"
+    return f"Eenmalige link, {links.LINK_HOURS} uur geldig (geef hem persoonlijk of via een beveiligd kanaal):\n{url}"
 
 
 def dev_account() -> str:
@@ -95,8 +111,13 @@ def main(argv: Optional[Iterable[str]] = None) -> int:
     create.add_argument("--username", required=True)
     create.add_argument("--role", required=True, choices=ROLES)
     create.add_argument("--municipality", action="append", help="voor redacteur en medewerker; mag vaker")
+    create.add_argument("--link", action="store_true", help="geen wachtwoord: een eenmalige link om het te kiezen")
+    create.add_argument("--site", default="", help="het adres van de web-app, voor de link")
     for name in ("password", "deactivate"):
         sub.add_parser(name).add_argument("--username", required=True)
+    link = sub.add_parser("link", help="een nieuwe eenmalige link om een wachtwoord te kiezen")
+    link.add_argument("--username", required=True)
+    link.add_argument("--site", default="", help="het adres van de web-app, voor de link")
     sub.add_parser("list")
     sub.add_parser("dev-account", help="alleen in de ontwikkelmodus")
     args = parser.parse_args(list(argv) if argv is not None else None)

@@ -269,3 +269,32 @@ def test_an_account_that_does_not_exist_is_said_so(client: TestClient) -> None:
         response = client.post(f"/beheer/accounts/niemand/{action}", data={"csrf": csrf, "zeker": "ja"})
         assert response.status_code == 404 and "bestaat niet" in response.text
     assert client.post("/beheer/accounts/anna/verwijderen", data={"csrf": csrf}).status_code == 422
+
+
+def test_the_command_line_gives_a_link_instead_of_asking_a_password(
+    client: TestClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from knowledge import users
+
+    args = [
+        "create",
+        "--username",
+        "cli-eind",
+        "--role",
+        "eindredacteur",
+        "--link",
+        "--site",
+        "https://chat.example.nl/",
+    ]
+    assert users.main(args) == 0
+    printed = capsys.readouterr().out
+    found = re.search(r"https://chat\.example\.nl/wachtwoord-instellen\?code=(\S+)", printed)
+    assert found and "48 uur" in printed
+    assert set_password(client.app, found.group(1), NEW_PASSWORD, NEW_PASSWORD).status_code == 200
+    assert users.main(["link", "--username", "cli-eind"]) == 0
+    again = re.search(r"/wachtwoord-instellen\?code=(\S+)", capsys.readouterr().out)
+    assert again and again.group(1) != found.group(1)
+    assert [a[:2] for a in audit_of("cli-eind")][:2] == [
+        ("commandline", "account-aangemaakt"),
+        ("commandline", "wachtwoordlink-gemaakt"),
+    ]
