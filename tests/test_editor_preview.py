@@ -128,3 +128,30 @@ def test_the_preview_works_only_for_the_editor_who_opened_it(app: Any) -> None:
     red.post("/logout", data={"csrf": red.headers["X-CSRF-Token"]})
     assert plain.post(f"{url}/chat/messages", json=body).status_code == 404  # logged out: the address is dead
     assert plain.get(f"{url}/chat/health").status_code == 404
+
+
+def test_the_preview_savepoint_leaves_postgres_untouched_too() -> None:
+    from knowledge import answers, editorial
+    from knowledge.accounts import Principal
+    from knowledge.content_io import import_content
+    from knowledge.db import engine
+    from knowledge.editorial import preview
+    from knowledge.retrieval import Retriever
+    from tests.helpers import pg_schema
+
+    with pg_schema("preview") as url:
+        import_content(url=url)
+        with session_scope(url) as session:
+            saved = editorial.save(
+                session, Principal("red", "redacteur", ("Amersfoort",)), "local", "a-w", dict(LOCAL), publish=False
+            )
+            version = saved.version.id
+        with session_scope(url) as session:
+            reply = preview.preview(session, Retriever(), version, preview.ask_payload("wijkteam"), "Amersfoort")
+            assert "Stadsring" in reply.answers[0].text
+            during = answers.article_answer(session, "wijkteam", "Amersfoort")
+            assert during is not None and "Stadsring" not in during.text  # rolled back in the same session
+        with session_scope(url) as session:
+            after = answers.article_answer(session, "wijkteam", "Amersfoort")
+            assert after is not None and "Stadsring" not in after.text
+        engine(url).dispose()
