@@ -115,8 +115,11 @@ browser:
 		|| (echo "!! could not install chromium (see var/log/apt-chromium.log): the widget's browser tests need it"; exit 1))
 	@chromium --version 2>/dev/null | head -1
 
-bench: install
+# Speed: the parts in-process, then the running stack beside stock Rasa (docs/performance.md;
+# about 15 minutes on a quiet machine, longer while the load average is above 0.7).
+bench: train
 	@$(PY) -m scripts.bench
+	@$(PY) -m scripts.bench_stack
 
 # Writes docs/nlu-report.md (about 10 minutes: Rasa's cross-validation trains 3 models).
 nlu-report: pipeline

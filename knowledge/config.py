@@ -38,6 +38,7 @@ class Settings:
     web_port: int
     rasa_port: int
     rasa_servers: int  # how many Rasa server processes the launcher starts (ports rasa_port, +1, ...)
+    rasa_speedups: bool  # bot/speedups.py (RASA_SPEEDUPS=0: Rasa as shipped, for measuring or after an upgrade)
     actions_port: int
     staff_hours_path: Path
     retention_days: int
@@ -91,6 +92,7 @@ def settings() -> Settings:
         web_port=int(os.environ.get("WEB_PORT", "8000")),
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
         rasa_servers=whole_number("RASA_SERVERS", 1, 1, 16),
+        rasa_speedups=os.environ.get("RASA_SPEEDUPS", "1") != "0",
         actions_port=actions_port,
         staff_hours_path=Path(os.environ.get("STAFF_HOURS_PATH", CONTENT_DIR / "staff_hours.yaml")),
         retention_days=whole_number("RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 1, MAX_RETENTION_DAYS),

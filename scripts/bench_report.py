@@ -27,6 +27,8 @@ class Result:
     load_after: Tuple[float, float, float]
     waited: float  # seconds spent waiting for a quiet machine
     rss_mb: Dict[str, float]
+    cpu_ms: Dict[str, float]  # CPU time per message, per service, during the scenario
+    foreign_cores: float = 0.0  # cores busy with other work than the target and the driver, on average
 
 
 def percentile(values: Sequence[float], share: float) -> float:
@@ -64,12 +66,19 @@ def _children() -> Dict[int, List[int]]:
     return tree
 
 
-def tree_rss(pid: int) -> float:
-    """Resident memory in MB of PID and all its descendants."""
-    tree, total, todo = _children(), 0, [pid]
+def _tree(pid: int) -> List[int]:
+    tree, found, todo = _children(), [], [pid]
     while todo:
         current = todo.pop()
+        found.append(current)
         todo.extend(tree.get(current, []))
+    return found
+
+
+def tree_rss(pid: int) -> float:
+    """Resident memory in MB of PID and all its descendants."""
+    total = 0
+    for current in _tree(pid):
         try:
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -77,6 +86,25 @@ def tree_rss(pid: int) -> float:
         except OSError:
             continue
     return total / 1024
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine has been busy (all cores, /proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by PID and its descendants."""
+    ticks = 0
+    for current in _tree(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def summary(result: Result) -> Dict[str, float]:
@@ -94,12 +122,14 @@ def summary(result: Result) -> Dict[str, float]:
 def print_result(result: Result) -> None:
     figures = summary(result)
     memory = ", ".join(f"{name} {mb:.0f} MB" for name, mb in result.rss_mb.items())
+    cpu = ", ".join(f"{name} {ms:.1f}" for name, ms in result.cpu_ms.items())
     load = f"load {result.load_before[0]:.2f} -> {result.load_after[0]:.2f}"
     if result.waited >= 1:
         load += f" (waited {result.waited:.0f} s for < threshold)"
+    load += f", other work {result.foreign_cores:.2f} cores"
     print(
         f"{result.target:<11} {result.scenario:<40} {figures['messages']:>4.0f} msgs "
         f"{figures['per_second']:6.1f} msg/s  p50 {figures['p50']:6.0f} ms  p95 {figures['p95']:6.0f} ms  "
-        f"p99 {figures['p99']:6.0f} ms  errors {figures['errors']:.0f}  | {memory} | {load}",
+        f"p99 {figures['p99']:6.0f} ms  errors {figures['errors']:.0f}  | RSS {memory} | CPU ms/msg {cpu} | {load}",
         flush=True,
     )

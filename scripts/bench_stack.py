@@ -24,7 +24,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
+import signal
+import sys
 import tempfile
 import time
 import uuid
@@ -35,7 +38,16 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import aiohttp
 
 from scripts import bench_stock, services
-from scripts.bench_report import Result, Sample, load_average, print_result, tree_rss, wait_until_quiet
+from scripts.bench_report import (
+    Result,
+    Sample,
+    load_average,
+    machine_busy,
+    print_result,
+    tree_cpu,
+    tree_rss,
+    wait_until_quiet,
+)
 from scripts.train import MODELS, model_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,9 +157,18 @@ def measure(target: Target, scenario: Scenario, quiet_load: float, quiet_wait: f
     asyncio.run(drive(target, Scenario("warm-up", 2, 10)))
     waited = wait_until_quiet(quiet_load, quiet_wait)
     before = load_average()
+    cpu_before = {name: sum(tree_cpu(pid) for pid in pids) for name, pids in target.processes.items()}
+    # This process's tree: the driver and every service it started (both targets).
+    machine_before, mine_before = machine_busy(), tree_cpu(os.getpid())
     samples, wall = asyncio.run(drive(target, scenario))
+    foreign = (machine_busy() - machine_before) - (tree_cpu(os.getpid()) - mine_before)
     rss = {name: sum(tree_rss(pid) for pid in pids) for name, pids in target.processes.items()}
-    return Result(target.name, scenario.name, samples, wall, before, load_average(), waited, rss)
+    cpu = {
+        name: 1000 * (sum(tree_cpu(pid) for pid in pids) - cpu_before[name]) / max(1, len(samples))
+        for name, pids in target.processes.items()
+    }
+    after = load_average()
+    return Result(target.name, scenario.name, samples, wall, before, after, waited, rss, cpu, max(0.0, foreign / wall))
 
 
 def _model() -> Path:
@@ -204,6 +225,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     parser.add_argument("--quiet-load", type=float, default=0.7)
     parser.add_argument("--quiet-wait", type=float, default=900.0)
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the services it started on a kill too
     names = [n.strip() for n in args.scenarios.split(",") if n.strip()]
     env = {"TRACKER_STORE_URL": args.tracker_store_url, "LOCK_STORE_URL": args.lock_store_url}
     if args.tf_threads:
@@ -215,7 +237,8 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         targets: List[Target] = []
         if "ours" in args.targets:
             stack = start_ours(args.rasa_servers, args.stores, env)
-            print(f">> ours: {args.rasa_servers} Rasa server(s), stores {args.stores}, TF threads {threads_said(env)}")
+            said = f"{args.rasa_servers} Rasa server(s), stores {args.stores}, TF threads {threads_said(env)}"
+            print(f">> ours: {said}", flush=True)
             pids: Dict[str, List[int]] = {}
             for service in stack.items:
                 pids.setdefault(service.name, []).append(service.process.pid)

@@ -39,9 +39,10 @@ def main() -> None:
     sys.argv = argv
     from rasa.__main__ import main as rasa_main
 
-    from bot import speedups
+    if config.rasa_speedups:
+        from bot import speedups
 
-    speedups.install()
+        speedups.install()
 
     rasa_main()
 
