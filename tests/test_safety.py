@@ -341,3 +341,40 @@ def test_abuse_told_with_the_verb_first_is_a_disclosure(text):
 @pytest.mark.parametrize("text", ["wordt mijn kind uit huis geplaatst?", "wordt mijn dochter gehoord door de rechter"])
 def test_a_question_about_a_measure_with_the_verb_first_is_not(text):
     assert detect(text).level is None
+
+
+@pytest.mark.parametrize(
+    "level,text",
+    [
+        ("suicide", "i really want to die tonight"),
+        ("disclosure", "my uncle touches me and i am 11"),
+        ("acute", "he is going to kill me, please help me"),
+    ],
+)
+def test_danger_written_in_english_is_heard(level, text):
+    assert detect(text).level == level, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "soms duw ik mijn dochter zo hard dat ze valt",
+        "geef ik mijn zoon weer een klap, ik schaam me zo",
+        "de vrijwilliger weet van niks maar mijn dochter slaat mij steeds",
+    ],
+)
+def test_a_parent_telling_of_violence_is_a_disclosure(text):
+    assert detect(text).level in ("acute", "disclosure"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "in een boek las ik over een kind dat ontvoerd werd door zijn vader, komt dat vaak voor",
+        "dat advies voelde als een mes in mijn rug, kan ik een klacht indienen",
+        "de hond van mijn dochter is doodgegaan, mag ze afscheid nemen bij ons thuis",
+        "mijn zoon krijgt een gastles over grooming, wat moet ik weten",
+    ],
+)
+def test_stories_idioms_and_lessons_are_not_danger(text):
+    assert detect(text).level is None, text
