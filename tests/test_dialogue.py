@@ -236,3 +236,14 @@ def test_a_decision_with_its_date_and_another_question_gets_both(chat: Chat) -> 
     kinds = [a.payload["kind"] for a in reply.answers]
     assert kinds == ["answer", "deadline"]
     assert reply.answers[0].payload["article"] == "schriftelijke-aanwijzing"
+
+
+def test_a_swap_replaces_every_mention_of_the_old_organisation(chat: Chat) -> None:
+    chat.say("wat doet de raad v d kinderbescherming eigenlijk")
+    assert answered(chat.say("en het wijkteam?"))[0][0] == "wijkteam"
+
+
+def test_a_longer_question_about_an_aspect_without_a_topic_is_a_follow_up(chat: Chat) -> None:
+    chat.say("wat gebeurt er nu met de melding bij veilig thuis")
+    reply = chat.say("hoe lang duurt het ongeveer voor ik iets van ze hoor")
+    assert answered(reply) == [("veilig-thuis-melding", "duur")]

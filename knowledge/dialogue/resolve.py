@@ -76,7 +76,10 @@ def _swapped(previous: str, facets: Facets) -> Optional[str]:
         same = [m for m in old.mentions if m.value.kind == mention.value.kind]
         if same:
             first = same[0]
-            tokens = tokens[: first.start] + mention.surface.split() + tokens[first.end :]
+            # Other mentions of the same value go too: "de raad v d kinderbescherming" is two.
+            drop = {i for m in same[1:] if m.value == first.value for i in range(m.start, m.end)}
+            rest = [t for i, t in enumerate(tokens[first.end :], first.end) if i not in drop]
+            tokens = tokens[: first.start] + mention.surface.split() + rest
             old = extract(" ".join(tokens))
             swapped = True
     return " ".join(tokens) if swapped else None
@@ -116,11 +119,15 @@ def _correction(index: Index, session: Session, rest: str, state: DialogueState)
     return _resolved(session, result, facets.aspect or extract(question).aspect, question, False)
 
 
-def _is_followup(question: str) -> bool:
+def _is_followup(question: str, facets: Facets) -> bool:
+    """Short, or a longer message that goes on from the last one ("en als ...")
+    or asks an aspect without a topic of its own ("hoe lang duurt het voor ik
+    iets van ze hoor?")."""
     tokens = words(question)
-    return len(tokens) <= FOLLOWUP_MAX_WORDS or (
-        bool(tokens) and tokens[0] in CONTINUE_STARTS and len(tokens) <= CONTINUE_MAX_WORDS
-    )
+    if len(tokens) <= FOLLOWUP_MAX_WORDS:
+        return True
+    goes_on = bool(tokens) and tokens[0] in CONTINUE_STARTS
+    return len(tokens) <= CONTINUE_MAX_WORDS and (goes_on or (bool(facets.aspect) and not facets.topical))
 
 
 def _followup(
@@ -168,7 +175,7 @@ def resolve(index: Index, session: Session, question: str, state: DialogueState)
     if facets.correction and state.article:
         return _correction(index, session, facets.correction, state)
     own = search(index, question)
-    if state.article and state.question and _is_followup(question):
+    if state.article and state.question and _is_followup(question, facets):
         followed = _followup(index, session, question, facets, own, state)
         if followed is not None:
             return followed
