@@ -44,7 +44,10 @@ def answer_question(
         return []
     for i, answer in enumerate(reply.answers):
         send(dispatcher, answer, prefix if i == 0 else "")
-    return events + [SlotSet(name, value) for name, value in reply.state.to_slots().items()]
+    # Only the slots that change: every event stays in the tracker, which Rasa reads,
+    # writes and sends here again on every message (docs/performance.md).
+    changed = {name: value for name, value in reply.state.to_slots().items() if tracker.get_slot(name) != value}
+    return events + [SlotSet(name, value) for name, value in changed.items()]
 
 
 class ActionAnswer(Action):
@@ -58,7 +61,8 @@ class ActionAnswer(Action):
         if tracker.latest_message.get("intent", {}).get("name") == "ask_article":
             chosen = next(tracker.get_latest_entity_values("article"), None)
             section = next(tracker.get_latest_entity_values("section"), None)
-        return answer_question(dispatcher, tracker, chosen, section) + [SlotSet("article", None)]
+        done = [SlotSet("article", None)] if tracker.get_slot("article") is not None else []
+        return answer_question(dispatcher, tracker, chosen, section) + done
 
 
 class ActionDefine(Action):

@@ -13,8 +13,9 @@ from typing import Dict, List, Sequence, Tuple
 @dataclass(frozen=True)
 class Sample:
     seconds: float  # from sending the message to the whole reply
-    ok: bool  # status 200 and a non-empty reply
+    ok: bool  # status 200 and a reply of the right form
     done: float  # time.perf_counter() at the reply
+    empty: bool = False  # answered, but with nothing to say (stock Rasa: []; ours: the "no answer" text)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ def summary(result: Result) -> Dict[str, float]:
     return {
         "messages": len(result.samples),
         "errors": sum(not s.ok for s in result.samples),
+        "empty": sum(s.ok and s.empty for s in result.samples),
         "per_second": len(result.samples) / result.wall if result.wall else 0.0,
         "p50": percentile(times, 0.50),
         "p95": percentile(times, 0.95),
@@ -130,6 +132,7 @@ def print_result(result: Result) -> None:
     print(
         f"{result.target:<11} {result.scenario:<40} {figures['messages']:>4.0f} msgs "
         f"{figures['per_second']:6.1f} msg/s  p50 {figures['p50']:6.0f} ms  p95 {figures['p95']:6.0f} ms  "
-        f"p99 {figures['p99']:6.0f} ms  errors {figures['errors']:.0f}  | RSS {memory} | CPU ms/msg {cpu} | {load}",
+        f"p99 {figures['p99']:6.0f} ms  errors {figures['errors']:.0f}, empty {figures['empty']:.0f} "
+        f"| RSS {memory} | CPU ms/msg {cpu} | {load}",
         flush=True,
     )

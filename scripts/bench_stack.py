@@ -92,20 +92,22 @@ class Target:
     name: str
     url: str
     body: Callable[[str, str], Dict[str, Any]]
-    replied: Callable[[Any], bool]
+    form: Callable[[Any], bool]  # the answer has the right form
+    empty: Callable[[Any], bool]  # ... but says nothing
     processes: Dict[str, List[int]] = field(default_factory=dict)  # service name: root pids
 
 
 def ours(web_port: int, processes: Dict[str, List[int]]) -> Target:
-    def replied(data: Any) -> bool:
-        messages = (data.get("messages") if isinstance(data, dict) else None) or []
-        return bool(messages) and all((m.get("custom") or {}).get("kind") != "empty" for m in messages)
+    def empty(data: Any) -> bool:
+        messages = data["messages"]
+        return not messages or any((m.get("custom") or {}).get("kind") == "empty" for m in messages)
 
     return Target(
         "ours",
         f"http://127.0.0.1:{web_port}/chat/messages",
         lambda conversation, text: {"conversation": conversation, "text": text, "municipality": "Amersfoort"},
-        replied,
+        lambda data: isinstance(data, dict) and isinstance(data.get("messages"), list),
+        empty,
         processes,
     )
 
@@ -115,7 +117,8 @@ def stock(port: int, pid: int) -> Target:
         "stock Rasa",
         f"http://127.0.0.1:{port}/webhooks/rest/webhook",
         lambda conversation, text: {"sender": conversation, "message": text},
-        lambda data: isinstance(data, list) and bool(data),
+        lambda data: isinstance(data, list),
+        lambda data: not data,
         {"rasa": [pid]},
     )
 
@@ -131,14 +134,15 @@ async def _conversation(
             await asyncio.sleep(rng.uniform(*scenario.pause))
         text = MESSAGES[(index + turn) % len(MESSAGES)]
         start = time.perf_counter()
-        ok = False
+        ok = empty = False
         try:
             async with http.post(target.url, json=target.body(conversation, text)) as response:
                 data = await response.json(content_type=None)
-                ok = response.status == 200 and target.replied(data)
+                ok = response.status == 200 and target.form(data)
+                empty = ok and target.empty(data)
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
             ok = False
-        samples.append(Sample(time.perf_counter() - start, ok, time.perf_counter()))
+        samples.append(Sample(time.perf_counter() - start, ok, time.perf_counter(), empty))
 
 
 async def drive(target: Target, scenario: Scenario) -> Tuple[List[Sample], float]:
