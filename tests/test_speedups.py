@@ -50,6 +50,35 @@ def test_a_bad_answer_fails_as_in_rasa(answer: Dict[str, Any]) -> None:
     assert "Failed to validate Action server response" in ours.value.message
 
 
+EVENTS = [
+    {"event": "slot", "name": "a", "value": [1, 2], "timestamp": 1.5},
+    {"event": "action", "name": "action_listen", "policy": None, "confidence": 1.0},
+    {"event": "bot", "text": "hallo", "data": {"buttons": []}, "metadata": {}},
+    {"event": "user", "text": "hoi", "parse_data": {"intent": {"name": "greet"}, "entities": []}},
+    {"event": "active_loop", "name": None},
+    {"event": "followup", "name": "action_answer"},
+    {"event": "reset_slots"},
+    {"event": "user", "text": 5},  # invalid: text
+    {"event": "slot", "name": 5},  # invalid: name
+    {"event": "action"},  # invalid: no name
+    {"event": "nonsense"},  # no such kind
+    {"event": "bot", "timestamp": "yesterday"},  # invalid: the common part
+    {"name": "no event"},
+    "not an object",
+]
+
+
+@pytest.mark.parametrize("event", EVENTS)
+def test_checking_by_kind_agrees_with_the_whole_schema(event: Any) -> None:
+    answer = {"events": [GOOD["events"][0], event], "responses": []}
+    try:
+        jsonschema.validate(answer, RemoteAction.action_response_format_spec())  # what Rasa does
+        rasa_accepts = True
+    except jsonschema.ValidationError:
+        rasa_accepts = False
+    assert speedups.valid_by_kind(answer) == rasa_accepts
+
+
 def test_every_event_type_resolves_to_the_same_class() -> None:
     for cls in all_subclasses(events.Event):
         assert events.Event.resolve_by_type(cls.type_name) is cls
