@@ -16,10 +16,9 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
 UNSEEN = frozenset(
     {
-        "conversations_holdout2.yaml",
-        "retrieval_holdout4.yaml",
-        "retrieval_holdout_new_topics2.yaml",
-        "safety_holdout_v3.tsv",
+        "conversations_holdout3.yaml",
+        "retrieval_holdout5.yaml",
+        "safety_holdout_v4.tsv",
     }
 )
 

@@ -378,3 +378,28 @@ def test_a_parent_telling_of_violence_is_a_disclosure(text):
 )
 def test_stories_idioms_and_lessons_are_not_danger(text):
     assert detect(text).level is None, text
+
+
+@pytest.mark.parametrize(
+    "level,text",
+    [
+        ("acute", "hij knijpt in mijn nek en hij stopt niet"),
+        ("acute", "mijn nichtje moet deze zomer in het buitenland besneden worden"),
+        ("acute", "mijn dochter van 14 is mee met een oudere man en ze is onbereikbaar"),
+        ("suicide", "ik heb een afscheidsbrief geschreven voor mijn kinderen"),
+        ("suicide", "regel het maar met de gi na mijn dood, het is mijn plan"),
+    ],
+)
+def test_signals_found_in_development_set_3(level, text):
+    assert detect(text).level == level, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik voel me aangevallen door de gezinsvoogd, hoe dien ik een klacht in",
+        "toen de rechter met de hamer sloeg was het voorbij, kan ik in beroep",
+    ],
+)
+def test_idioms_found_in_development_set_3_are_not_danger(text):
+    assert detect(text).level is None, text
