@@ -247,3 +247,8 @@ def test_a_longer_question_about_an_aspect_without_a_topic_is_a_follow_up(chat: 
     chat.say("wat gebeurt er nu met de melding bij veilig thuis")
     reply = chat.say("hoe lang duurt het ongeveer voor ik iets van ze hoor")
     assert answered(reply) == [("veilig-thuis-melding", "duur")]
+
+
+def test_two_clear_questions_without_chain_words_are_both_answered(chat: Chat) -> None:
+    reply = chat.say("wat doet een vertrouwenspersoon en wat is ihv13w")
+    assert [a for a, _ in answered(reply)] == ["vertrouwenspersoon", "ihv13w"]

@@ -19,15 +19,14 @@ from sqlalchemy.orm import Session
 from knowledge import answers, deadlines
 from knowledge.answers import Answer
 from knowledge.dialogue.questions import is_question, parts, sentences
-from knowledge.dialogue.resolve import Resolved, better, resolve, with_section
+from knowledge.dialogue.resolve import Resolved, better, clear, resolve, with_section
 from knowledge.dialogue.state import DialogueState
 from knowledge.facets import extract
 from knowledge.language import words
 from knowledge.municipalities import text_without_place
-from knowledge.retrieval import ANSWER_MARGIN, Hit, Index, Retriever, SearchResult
+from knowledge.retrieval import Hit, Index, Retriever, SearchResult
 
 MISSES_BEFORE_HELP = 2
-PART_MIN = 0.45  # the best score that makes one of two questions clear enough to answer apart
 INTERROGATIVES = frozenset({"wat", "hoe", "wie", "waarom", "waar", "welke"})
 NEXT_LABEL = "Wat gebeurt er daarna?"
 ACKNOWLEDGE = "Wat vervelend dat je dit meemaakt. Ik help je graag verder."
@@ -168,16 +167,6 @@ def _whole(
     return resolved, answer, slug, text
 
 
-def _clear(result: SearchResult) -> bool:
-    """Sure, or a clear winner that is unsure only because its words are not the
-    chain's own ("is deze chat anoniem"): enough for one of two questions."""
-    if result.decision == "answer":
-        return True
-    hits = result.hits
-    second = hits[1].score if len(hits) > 1 else 0.0
-    return bool(hits) and hits[0].score >= PART_MIN and hits[0].score - second >= ANSWER_MARGIN
-
-
 def _two_answers(
     first: Tuple[Resolved, Answer, Optional[str], str],
     second: Tuple[Resolved, Answer, Optional[str], str],
@@ -190,8 +179,8 @@ def _two_answers(
     (r1, _a1, s1, _q1), (r2, _a2, s2, _q2) = first, second
     if not (s1 and s2) or (s1, r1.section) == (s2, r2.section):
         return False
-    clear = (_clear(r1.result), _clear(r2.result))
-    return any(clear) if separate else all(clear)
+    both = (clear(r1.result), clear(r2.result))
+    return any(both) if separate else all(both)
 
 
 def _asks_besides_deadline(text: str, today: dt.date) -> bool:

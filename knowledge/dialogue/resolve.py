@@ -28,7 +28,7 @@ from knowledge.dialogue.rerank import rerank
 from knowledge.dialogue.state import DialogueState
 from knowledge.facets import FACET_KINDS, Facets, extract, load_vocabulary
 from knowledge.language import words
-from knowledge.retrieval import Hit, Index, SearchResult, decide
+from knowledge.retrieval import ANSWER_MARGIN, Hit, Index, SearchResult, decide
 
 FOLLOWUP_MAX_WORDS = 9  # a follow-up is short; a longer message is its own question
 # "en als ze bij mijn moeder woont, dus bij oma?": a message that goes on from
@@ -38,6 +38,7 @@ CONTINUE_MAX_WORDS = 14
 SWAP_STARTS = frozenset({"en", "ook", "geldt", "bij", "voor", "of"})
 SWAP_MAX_WORDS = 6  # "en dat van de GI?"; a longer "en ..." is a question of its own
 ANSWERED = ("answer", "tentative")
+PART_MIN = 0.45  # the best score of a clear winner (see clear())
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,16 @@ def better(candidate: SearchResult, current: SearchResult) -> bool:
         return rank[candidate.decision] > rank[current.decision]
     top = candidate.best.score if candidate.best else 0.0
     return top > (current.best.score if current.best else 0.0)
+
+
+def clear(result: SearchResult) -> bool:
+    """Sure, or a clear winner that is unsure only because its words are not the
+    chain's own ("is deze chat anoniem", "wat is een vertrouwenspersoon")."""
+    if result.decision == "answer":
+        return True
+    hits = result.hits
+    second = hits[1].score if len(hits) > 1 else 0.0
+    return bool(hits) and hits[0].score >= PART_MIN and hits[0].score - second >= ANSWER_MARGIN
 
 
 def _swapped(previous: str, facets: Facets) -> Optional[str]:
@@ -156,7 +167,7 @@ def _followup(
             result = search(index, combined)
             if result.decision in ANSWERED:
                 return _resolved(session, result, facets.aspect, state.question, True)
-    if own.decision == "answer":
+    if clear(own):
         return None
     if not topical and (facets.followup_words or n_words <= 5):
         result = search(index, combined)
