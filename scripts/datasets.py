@@ -16,9 +16,6 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
 UNSEEN = frozenset(
     {
-        "conversations_holdout3.yaml",
-        "retrieval_holdout5.yaml",
-        "safety_holdout_v4.tsv",
     }
 )
 

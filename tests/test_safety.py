@@ -403,3 +403,19 @@ def test_signals_found_in_development_set_3(level, text):
 )
 def test_idioms_found_in_development_set_3_are_not_danger(text):
     assert detect(text).level is None, text
+
+
+@pytest.mark.parametrize(
+    "level,text",
+    [
+        ("acute", "mijn vader wil met de kinderen samen dood gaan vannacht"),
+        ("acute", "there is a man breaking in downstairs"),
+        ("suicide", "lieve familie, het spijt me, ik kan niet meer"),
+    ],
+)
+def test_signals_found_in_development_set_4(level, text):
+    assert detect(text).level == level, text
+
+
+def test_a_question_about_the_children_after_a_parents_death_is_not_acute():
+    assert detect("wat gebeurt er met de kinderen als ik dood ga, wie krijgt het gezag").level != "acute"
