@@ -14,10 +14,8 @@ from typing import Iterable, List
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
-UNSEEN = frozenset(
-    {
-    }
-)
+# Empty after the measurements of 2026-12-03: the next round needs new sets.
+UNSEEN: frozenset = frozenset()
 
 
 def development(paths: Iterable[Path]) -> List[Path]:
