@@ -42,12 +42,19 @@ NO_HANDOFF = (
 )
 
 
+DB_INT_LIMIT = 2**63  # SQLite and PostgreSQL BIGINT
+GONE = "Dit voorbeeld bestaat niet (meer). Open het opnieuw vanuit de redactie."
+
+
 def _signature(csrf: str, version_id: int) -> str:
     return hmac.new(csrf.encode(), f"voorbeeld:{version_id}".encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def _editor_of(session_id: int, signature: str, version_id: int) -> None:
     """404 unless the address was made for this version by a logged-in editor."""
+    if not (0 < session_id < DB_INT_LIMIT and 0 < version_id < DB_INT_LIMIT):
+        # A number the database cannot hold is no session or version (found by schemathesis).
+        raise HTTPException(404, GONE)
     with session_scope() as session:
         row = session.get(LoginSession, session_id)
         user = session.get(User, row.user_id) if row is not None else None
@@ -64,7 +71,7 @@ def _editor_of(session_id: int, signature: str, version_id: int) -> None:
             except permissions.Forbidden:
                 ok = False
     if not ok:
-        raise HTTPException(404, "Dit voorbeeld bestaat niet (meer). Open het opnieuw vanuit de redactie.")
+        raise HTTPException(404, GONE)
 
 
 def _examples(session: Any, article: str, data: Dict[str, Any]) -> List[str]:
