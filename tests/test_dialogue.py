@@ -252,3 +252,9 @@ def test_a_longer_question_about_an_aspect_without_a_topic_is_a_follow_up(chat: 
 def test_two_clear_questions_without_chain_words_are_both_answered(chat: Chat) -> None:
     reply = chat.say("wat doet een vertrouwenspersoon en wat is ihv13w")
     assert [a for a, _ in answered(reply)] == ["vertrouwenspersoon", "ihv13w"]
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "1e999", "twaalf", None])
+def test_a_broken_number_slot_is_dropped(value: object) -> None:
+    state = DialogueState.from_slots({"topic_age": value, "topic_misses": value}.get)
+    assert state.age is None and state.misses == 0

@@ -38,7 +38,7 @@ class DialogueState:
             if f.name in ("age", "misses"):
                 try:
                     setattr(state, f.name, int(float(value)))
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, OverflowError):  # "inf" from a forged slot
                     continue
             else:
                 setattr(state, f.name, str(value))
