@@ -39,9 +39,11 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockStore, RedisLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from knowledge.config import settings
+from knowledge.masking import mask
 
 log = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 3  # seconds: a database that does not answer must not hold a message for long
@@ -61,6 +63,20 @@ def _sql_store(url: str, domain: Domain, event_broker: Any) -> SQLTrackerStore:
     store.sessionmaker = sa.orm.session.sessionmaker(bind=store.engine)
     TrackerStore.__init__(store, domain, event_broker)
     return store
+
+
+def mask_user_texts(tracker: DialogueStateTracker) -> None:
+    """Personal data out of what the parent typed before it is stored (knowledge.masking).
+
+    The message was read whole (NLU, safety detector) before this; at rest only
+    the masked text is kept, in memory and in PostgreSQL alike."""
+    for event in tracker.events:
+        if isinstance(event, UserUttered) and event.text:
+            masked = mask(event.text)
+            if masked != event.text:
+                event.text = masked
+                if isinstance(event.parse_data, dict) and "text" in event.parse_data:
+                    event.parse_data["text"] = masked
 
 
 class ConfiguredTrackerStore(TrackerStore):
@@ -100,6 +116,7 @@ class ConfiguredTrackerStore(TrackerStore):
         return self._store
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        mask_user_texts(tracker)
         await self._connected().save(tracker)
         if isinstance(self._store, InMemoryTrackerStore):
             now = time.time()

@@ -17,7 +17,7 @@ import pytest
 from knowledge import handoff
 from knowledge.db import session_scope
 from scripts import services
-from tests.helpers import PORTS, SECRETS, custom, rasa_api, say
+from tests.helpers import PORTS, SECRETS, custom, rasa_api, say, texts
 from webapp.rasa_client import api_headers
 
 pytestmark = pytest.mark.e2e
@@ -108,3 +108,14 @@ def test_the_ticket_token_is_not_in_rasas_tracker(stack: services.Services, stac
         token = handoff.get(session, reply["ticket"]).parent_token
     tracker = json.dumps(rasa_api(f"/conversations/{sender}/tracker"))
     assert reply["ticket"] in tracker and token not in tracker
+
+
+def test_personal_data_is_masked_in_rasas_tracker(stack: services.Services) -> None:
+    """The whole message is read (the answer still comes), but only the masked text is stored."""
+    sender = uuid.uuid4().hex
+    reply = say("ik heet Jolanda de Vries, mijn bsn is 111222333, bel 06-12345678. wat doet veilig thuis?", sender)
+    assert texts(reply)
+    tracker = json.dumps(rasa_api(f"/conversations/{sender}/tracker"))
+    for personal in ("Jolanda", "111222333", "12345678"):
+        assert personal not in tracker, personal
+    assert "[bsn]" in tracker and "[telefoon]" in tracker

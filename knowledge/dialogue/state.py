@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Callable, Dict, Optional
 
+from knowledge.masking import mask
+
 QUESTION_MAX_CHARS = 300  # only the start of the last question is kept
 SLOT_PREFIX = "topic_"
 
@@ -24,7 +26,8 @@ class DialogueState:
         """Slot name -> value: topic_article, topic_section, ..., topic_misses."""
         values = asdict(self)
         if values["question"]:
-            values["question"] = values["question"][:QUESTION_MAX_CHARS]
+            # Slots are stored in the tracker: no personal data in them.
+            values["question"] = mask(values["question"])[:QUESTION_MAX_CHARS]
         return {SLOT_PREFIX + k: v for k, v in values.items()}
 
     @classmethod
