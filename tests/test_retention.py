@@ -87,7 +87,7 @@ def make_tickets(url: str) -> Dict[str, str]:
 def tracker(sender: str, days_ago: float) -> DialogueStateTracker:
     at = (NOW - dt.timedelta(days=days_ago)).timestamp()
     return DialogueStateTracker.from_events(
-        sender, [UserUttered("mijn naam is Anna", timestamp=at), BotUttered("Dag", timestamp=at + 1)]
+        sender, [UserUttered("wat doet veilig thuis", timestamp=at), BotUttered("Dag", timestamp=at + 1)]
     )
 
 
@@ -111,8 +111,8 @@ def test_old_conversations_and_tickets_are_deleted_recent_ones_kept(database: st
 
         assert purged == retention.Purged(conversations=1, tickets=2)
         assert user_texts(store, "old") == []
-        assert user_texts(store, "recent") == ["mijn naam is Anna"]
-        assert user_texts(store, "long-running") == ["mijn naam is Anna", "en nu?"]
+        assert user_texts(store, "recent") == ["wat doet veilig thuis"]
+        assert user_texts(store, "long-running") == ["wat doet veilig thuis", "en nu?"]
         with session_scope(database) as session:
             left = set(session.execute(select(Ticket.conversation_id)).scalars())
         assert left == {tickets["ended-recent"], tickets["open-recent"]}
@@ -158,13 +158,13 @@ def test_in_memory_the_rasa_server_forgets_old_conversations_itself(monkeypatch:
         clock[0] = NOW.timestamp() - 10 * stores.DAY
         asyncio.run(store.save(tracker("recent", 10)))
         assert store.forget_older_than(NOW.timestamp() - 30 * stores.DAY) == 1
-        assert user_texts(store, "old") == [] and user_texts(store, "recent") == ["mijn naam is Anna"]
+        assert user_texts(store, "old") == [] and user_texts(store, "recent") == ["wat doet veilig thuis"]
         # And without being asked: a save after SWEEP_SECONDS sweeps.
         asyncio.run(store.save(tracker("old-again", 40)))
         clock[0] = NOW.timestamp() + 31 * stores.DAY
         asyncio.run(store.save(tracker("new", 0)))
         assert user_texts(store, "old-again") == [] and user_texts(store, "recent") == []
-        assert user_texts(store, "new") == ["mijn naam is Anna"]
+        assert user_texts(store, "new") == ["wat doet veilig thuis"]
 
 
 @pytest.mark.parametrize("value", ["0", "-3", "367", "dertig", "30.5"])
