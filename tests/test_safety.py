@@ -349,9 +349,16 @@ def test_a_question_about_a_measure_with_the_verb_first_is_not(text):
         ("suicide", "i really want to die tonight"),
         ("disclosure", "my uncle touches me and i am 11"),
         ("acute", "he is going to kill me, please help me"),
+        ("acute", "hij knijpt in mijn nek en hij stopt niet"),
+        ("acute", "mijn nichtje moet deze zomer in het buitenland besneden worden"),
+        ("acute", "mijn dochter van 14 is mee met een oudere man en ze is onbereikbaar"),
+        ("suicide", "regel het maar met de gi na mijn dood, het is mijn plan"),
+        ("acute", "mijn vader wil met de kinderen samen dood gaan vannacht"),
+        ("acute", "there is a man breaking in downstairs"),
+        ("suicide", "lieve familie, het spijt me, ik kan niet meer"),
     ],
 )
-def test_danger_written_in_english_is_heard(level, text):
+def test_signals_found_in_the_development_sets_are_heard(level, text):
     assert detect(text).level == level, text
 
 
@@ -374,47 +381,12 @@ def test_a_parent_telling_of_violence_is_a_disclosure(text):
         "dat advies voelde als een mes in mijn rug, kan ik een klacht indienen",
         "de hond van mijn dochter is doodgegaan, mag ze afscheid nemen bij ons thuis",
         "mijn zoon krijgt een gastles over grooming, wat moet ik weten",
-    ],
-)
-def test_stories_idioms_and_lessons_are_not_danger(text):
-    assert detect(text).level is None, text
-
-
-@pytest.mark.parametrize(
-    "level,text",
-    [
-        ("acute", "hij knijpt in mijn nek en hij stopt niet"),
-        ("acute", "mijn nichtje moet deze zomer in het buitenland besneden worden"),
-        ("acute", "mijn dochter van 14 is mee met een oudere man en ze is onbereikbaar"),
-        ("suicide", "ik heb een afscheidsbrief geschreven voor mijn kinderen"),
-        ("suicide", "regel het maar met de gi na mijn dood, het is mijn plan"),
-    ],
-)
-def test_signals_found_in_development_set_3(level, text):
-    assert detect(text).level == level, text
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
         "ik voel me aangevallen door de gezinsvoogd, hoe dien ik een klacht in",
         "toen de rechter met de hamer sloeg was het voorbij, kan ik in beroep",
     ],
 )
-def test_idioms_found_in_development_set_3_are_not_danger(text):
+def test_stories_idioms_and_lessons_are_not_danger(text):
     assert detect(text).level is None, text
-
-
-@pytest.mark.parametrize(
-    "level,text",
-    [
-        ("acute", "mijn vader wil met de kinderen samen dood gaan vannacht"),
-        ("acute", "there is a man breaking in downstairs"),
-        ("suicide", "lieve familie, het spijt me, ik kan niet meer"),
-    ],
-)
-def test_signals_found_in_development_set_4(level, text):
-    assert detect(text).level == level, text
 
 
 def test_a_question_about_the_children_after_a_parents_death_is_not_acute():
