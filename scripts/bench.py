@@ -16,8 +16,6 @@ import time
 from pathlib import Path
 from typing import Callable, List
 
-import yaml
-
 from knowledge.content_io import import_content
 from knowledge.db import session_scope
 from knowledge.dialogue import DialogueState, respond
@@ -49,10 +47,10 @@ def main() -> None:
     # A scratch database: measuring must never touch the content editors work on.
     url = f"sqlite:///{tempfile.mkdtemp()}/measure.db"
     import_content(url=url)
-    questions = [c["q"] for c in yaml.safe_load((DATA / "retrieval_holdout.yaml").read_text())]
     messages = [row.text for row in read_labelled(EXAMPLES_DIR / "written-1.tsv")[0]]
     with session_scope(url) as session:
         docs = docs_from_db(session)
+    questions = [q for doc in docs for q in doc.questions]
     builds = []
     for _ in range(3):
         start = time.perf_counter()

@@ -128,7 +128,7 @@ def drop_from_training(held_out: Set[str]) -> int:
         keep = []
         for line in lines:
             if path.suffix == ".tsv":
-                text = line.split("\t", 1)[1] if "\t" in line and not line.startswith("#") else None
+                text = line.split("\t")[-1] if "\t" in line and not line.startswith("#") else None
             else:
                 text = line.strip()[2:].strip().strip('"') if line.strip().startswith("- ") else None
             if text is not None and fold(text) in held_out:

@@ -36,10 +36,6 @@ ROOT = Path(__file__).resolve().parent.parent
 HOLDOUTS = sorted(DATA.glob("retrieval_holdout*.yaml"))
 CONVERSATIONS = sorted(DATA.glob("conversations_*.yaml"))
 COMMAND = "make nlu-report"
-# The topics added on 2026-12-03 (the slugs of the first held-out set written for them).
-NEW_TOPICS = frozenset(
-    str(row["slug"]) for row in yaml.safe_load((DATA / "retrieval_holdout_new_topics.yaml").read_text(encoding="utf-8"))
-)
 
 
 def show(title: str, lines: List[str], out: List[str]) -> None:
@@ -119,10 +115,6 @@ def main(argv: List[str]) -> None:
         cases = load_cases(holdout)
         qscore = evaluate_questions(sessions, retriever, cases)
         lines = qscore.lines() + ([f"    {m}" for m in qscore.mistakes] if mistakes else [])
-        new = [c for c in cases if c[1] and c[1][0] in NEW_TOPICS]
-        if new and len(new) < len(cases):
-            part = evaluate_questions(sessions, retriever, new)
-            lines.append(f"  of which on the {len(NEW_TOPICS)} topics added 2026-12-03: {part.lines()[0]}")
         show(f"single questions through the dialogue ({holdout.name})", lines, out)
     entities = DATA / "entities_holdout.yaml"
     if entities.exists() and entities.name not in unseen:
