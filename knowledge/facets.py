@@ -54,6 +54,7 @@ class Facets:
     age: Optional[int] = None
     followup_words: int = 0
     correction: Optional[str] = None  # the rest of "nee, ik bedoel ..." messages
+    new_topic: bool = False  # "heel andere vraag, ...": never a follow-up
 
     def of(self, kind: str) -> List[str]:
         return list(dict.fromkeys(m.value.name for m in self.mentions if m.value.kind == kind))
@@ -79,6 +80,7 @@ class Vocabulary:
     single: Dict[str, Value] = field(default_factory=dict)  # long single words, for fuzzy matching
     followup: frozenset = frozenset()
     corrections: Tuple[Tuple[str, ...], ...] = ()
+    new_topics: Tuple[Tuple[str, ...], ...] = ()
     values: Dict[Tuple[str, str], Value] = field(default_factory=dict)
     answered_by: Dict[Tuple[str, str], str] = field(default_factory=dict)  # (aspect, article) -> article
 
@@ -108,6 +110,7 @@ def load_vocabulary(path: Optional[Path] = None) -> Vocabulary:
     vocab.max_len = max((len(k) for k in vocab.phrases), default=1)
     vocab.followup = frozenset(fold(w) for w in data.get("followup_words") or [])
     vocab.corrections = tuple(sorted((tuple(words(c)) for c in data.get("correction_starts") or []), key=len)[::-1])
+    vocab.new_topics = tuple(tuple(words(c)) for c in data.get("new_topic_starts") or [])
     return vocab
 
 
@@ -150,4 +153,5 @@ def extract(text: str, vocab: Optional[Vocabulary] = None) -> Facets:
         age=find_age(text),
         followup_words=sum(1 for t in tokens if t in vocab.followup),
         correction=correction,
+        new_topic=any(tuple(tokens[: len(opening)]) == opening for opening in vocab.new_topics),
     )

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from knowledge import answers, deadlines
 from knowledge.answers import Answer
 from knowledge.dialogue.questions import is_question, parts, sentences
-from knowledge.dialogue.resolve import Resolved, better, clear, resolve, with_section
+from knowledge.dialogue.resolve import Resolved, better, clear, resolve, resolve_apart, with_section
 from knowledge.dialogue.state import DialogueState
 from knowledge.facets import extract
 from knowledge.language import words
@@ -135,6 +135,11 @@ def _answer_questions(
         # The second question is read against the first ("kan ik in beroep en wat kost dat?").
         question = text_without_place(question)
         resolved = resolve(index, session, question, context)
+        if results and _repeats(results[0], resolved):
+            # Read against the first question, the second found the same answer
+            # ("wat is gezagsbeëindiging en mag ik mijn kind dan nog zien?"):
+            # on its own it may name another topic.
+            resolved = resolve_apart(index, session, question, str(results[0][2])) or resolved
         answer, slug = _answer_for(session, resolved, municipality)
         results.append((resolved, answer, slug, question))
         context = _next_state(context, resolved, slug, question)
@@ -150,6 +155,8 @@ def _answer_questions(
     for resolved, answer, slug, question in results:
         reply.answers.append(answer)
         reply.state = _next_state(reply.state, resolved, slug, question)
+    if len(results) == 2 and results[0][2] and results[0][2] != reply.state.article:
+        reply.state = replace(reply.state, earlier=results[0][2])
     if acknowledge and found.emotional and reply.answers:
         first = reply.answers[0]
         reply.answers[0] = replace(first, text=f"{ACKNOWLEDGE}\n\n{first.text}")
@@ -165,6 +172,12 @@ def _whole(
     resolved = resolve(index, session, text, state)
     answer, slug = _answer_for(session, resolved, municipality)
     return resolved, answer, slug, text
+
+
+def _repeats(first: Tuple[Resolved, Answer, Optional[str], str], second: Resolved) -> bool:
+    """The second question's answer is the first one again (no other section)."""
+    best = second.result.best
+    return bool(first[2] and best and best.slug == first[2] and second.section in (None, first[0].section))
 
 
 def _two_answers(

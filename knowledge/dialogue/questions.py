@@ -14,6 +14,7 @@ QUESTION_STARTS = frozenset(
     "wat wie hoe waar wanneer waarom welke welk mag mogen kan kun kunnen moet moeten heb hebben "
     "krijg krijgen is zijn wordt worden ben klopt geldt hoelang hoeveel wil weet zou".split()
 )
+FRAGMENT_MAX_WORDS = 3  # "en welk nummer": part of the question before it
 STORY_MIN_WORDS = 30  # a longer message is read as a story that may end in a question
 _SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
 # "... en wie betaalt ...": a second question joined with "en" / "maar" / "ook";
@@ -50,10 +51,16 @@ def split_two(sentence: str) -> List[str]:
     for join in (_JOIN, _JOIN_OR):
         pieces = [p.strip(" ,?") for p in join.split(sentence) if p and p.strip(" ,?")]
         if len(pieces) == 2 and all(len(words(p)) >= 2 for p in pieces):
-            return pieces
+            return [sentence] if _only_aspect(pieces[1]) else pieces
         if len(pieces) > 2:
             return [sentence]
     return [sentence]
+
+
+def _only_aspect(piece: str) -> bool:
+    """ "welk nummer", "hoe lang": an aspect of the question before, not a question of its own."""
+    facets = extract(piece)
+    return len(words(piece)) <= FRAGMENT_MAX_WORDS and bool(facets.aspect) and not facets.topical
 
 
 def _with_context(sentences: List[str], index: int) -> str:

@@ -161,6 +161,10 @@ def _followup(
         return Resolved(same, state.section, state.question, True)
     if facets.aspect and (not topical or facets.followup_words):
         slug, section = with_section(session, state.article, facets.aspect)
+        if not section and state.earlier:
+            # Two answers last time: the aspect may be about the first one
+            # ("een klacht indienen en wie helpt daarbij?" - "hoeveel tijd heb ik?").
+            slug, section = with_section(session, state.earlier, facets.aspect)
         if section:
             return Resolved(SearchResult("answer", (Hit(slug, "", 1.0),)), section, state.question, True)
         if not topical:
@@ -181,12 +185,18 @@ def _followup(
     return None
 
 
+def resolve_apart(index: Index, session: Session, question: str, other: str) -> Optional[Resolved]:
+    """QUESTION read on its own, without the article OTHER; None unless clear."""
+    result = search(index, question, exclude=[other])
+    return _resolved(session, result, extract(question).aspect, question, False) if clear(result) else None
+
+
 def resolve(index: Index, session: Session, question: str, state: DialogueState) -> Resolved:
     facets = extract(question)
     if facets.correction and state.article:
         return _correction(index, session, facets.correction, state)
     own = search(index, question)
-    if state.article and state.question and _is_followup(question, facets):
+    if state.article and state.question and not facets.new_topic and _is_followup(question, facets):
         followed = _followup(index, session, question, facets, own, state)
         if followed is not None:
             return followed

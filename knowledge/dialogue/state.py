@@ -20,6 +20,7 @@ class DialogueState:
     right: Optional[str] = None
     age: Optional[int] = None  # the child's age, where the parent gave it
     question: Optional[str] = None  # the last question that had its own topic
+    earlier: Optional[str] = None  # the first article when the last message got two answers
     misses: int = 0  # answers in a row that were not an answer
 
     def to_slots(self) -> Dict[str, Any]:
