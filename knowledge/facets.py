@@ -55,6 +55,7 @@ class Facets:
     followup_words: int = 0
     correction: Optional[str] = None  # the rest of "nee, ik bedoel ..." messages
     new_topic: bool = False  # "heel andere vraag, ...": never a follow-up
+    request: bool = False  # "ik wil met een mens praten": what the parent wants
 
     def of(self, kind: str) -> List[str]:
         return list(dict.fromkeys(m.value.name for m in self.mentions if m.value.kind == kind))
@@ -81,6 +82,7 @@ class Vocabulary:
     followup: frozenset = frozenset()
     corrections: Tuple[Tuple[str, ...], ...] = ()
     new_topics: Tuple[Tuple[str, ...], ...] = ()
+    requests: Dict[Tuple[str, ...], bool] = field(default_factory=dict)
     values: Dict[Tuple[str, str], Value] = field(default_factory=dict)
     answered_by: Dict[Tuple[str, str], str] = field(default_factory=dict)  # (aspect, article) -> article
 
@@ -111,6 +113,7 @@ def load_vocabulary(path: Optional[Path] = None) -> Vocabulary:
     vocab.followup = frozenset(fold(w) for w in data.get("followup_words") or [])
     vocab.corrections = tuple(sorted((tuple(words(c)) for c in data.get("correction_starts") or []), key=len)[::-1])
     vocab.new_topics = tuple(tuple(words(c)) for c in data.get("new_topic_starts") or [])
+    vocab.requests = {tuple(words(c)): True for c in data.get("request_words") or []}
     return vocab
 
 
@@ -153,5 +156,9 @@ def extract(text: str, vocab: Optional[Vocabulary] = None) -> Facets:
         age=find_age(text),
         followup_words=sum(1 for t in tokens if t in vocab.followup),
         correction=correction,
-        new_topic=any(tuple(tokens[: len(opening)]) == opening for opening in vocab.new_topics),
+        # "ok. andere vraag, ...": the opening may come after one word.
+        new_topic=any(
+            tuple(tokens[skip : skip + len(opening)]) == opening for opening in vocab.new_topics for skip in (0, 1)
+        ),
+        request=any(True for _ in ngrams_match(tokens, vocab.requests, 5)),
     )

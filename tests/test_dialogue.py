@@ -117,7 +117,7 @@ def test_next_steps_are_offered_as_buttons(chat: Chat) -> None:
 
 
 def test_after_two_misses_a_person_is_offered(chat: Chat) -> None:
-    chat.say("blauwe olifanten dansen op de maan")
+    chat.say("paarse olifanten dansen op de maan")  # "blauwe" is in example questions (a bruise)
     reply = chat.say("xyzzy plugh kwartelkoning")
     kinds = [a.payload["kind"] for a in reply.answers]
     assert kinds[-1] == "offer_help" and any(b["payload"] == "/ask_human" for b in reply.answers[-1].buttons)
@@ -258,3 +258,36 @@ def test_two_clear_questions_without_chain_words_are_both_answered(chat: Chat) -
 def test_a_broken_number_slot_is_dropped(value: object) -> None:
     state = DialogueState.from_slots({"topic_age": value, "topic_misses": value}.get)
     assert state.age is None and state.misses == 0
+
+
+def test_a_detail_after_a_question_keeps_the_topic(chat: Chat) -> None:
+    chat.say("Mijn dochter wordt in april 18, wat verandert er dan?")
+    # On its own this statement is about foster care; after the question it is a detail.
+    assert answered(chat.say("ze woont nu in een pleeggezin"))[0][0] == "achttien-worden"
+
+
+def test_another_question_opening_is_never_a_follow_up(chat: Chat) -> None:
+    chat.say("de gemeente zegt dat we met ihv13w moeten beginnen, wat is dat")
+    got = answered(chat.say("ok. andere vraag, wie beslist over de school als mijn dochter uit huis is"))
+    assert got and got[0][0] != "ihv13w"
+
+
+def test_an_aspect_fragment_stays_with_its_question(content_db: str) -> None:
+    from knowledge.dialogue.questions import split_two
+
+    assert split_two("welk veilig thuis is er voor ons en welk nummer") == [
+        "welk veilig thuis is er voor ons en welk nummer"
+    ]
+    assert len(split_two("wat is een ots en wie betaalt mijn advocaat")) == 2
+
+
+def test_two_answers_never_repeat_one_article(chat: Chat) -> None:
+    got = answered(chat.say("wie beslist over medicijnen voor mijn zoon tijdens de ots en mag ik met hem naar spanje"))
+    slugs = [slug for slug, _ in got]
+    assert len(slugs) == len(set(slugs))
+
+
+def test_an_aspect_after_two_answers_may_be_about_the_first(chat: Chat) -> None:
+    first = answered(chat.say("hoe dien ik een klacht in over de gi en kan iemand van jeugdstem me daarbij helpen"))
+    assert [slug for slug, _ in first][:1] == ["klacht-indienen"] and chat.state.earlier in (None, "klacht-indienen")
+    assert answered(chat.say("hoeveel tijd heb ik daarvoor"))[0][0] == "klacht-indienen"

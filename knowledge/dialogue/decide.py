@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from knowledge import answers, deadlines
 from knowledge.answers import Answer
 from knowledge.dialogue.questions import is_question, parts, sentences
-from knowledge.dialogue.resolve import Resolved, better, clear, resolve, resolve_apart, with_section
+from knowledge.dialogue.resolve import Resolved, better, clear, is_statement, resolve, resolve_apart, with_section
 from knowledge.dialogue.state import DialogueState
 from knowledge.facets import extract
 from knowledge.language import words
@@ -133,8 +133,9 @@ def _answer_questions(
     context = state
     for question in found.questions:
         # The second question is read against the first ("kan ik in beroep en wat kost dat?").
+        statement = is_statement(question)
         question = text_without_place(question)
-        resolved = resolve(index, session, question, context)
+        resolved = resolve(index, session, question, context, statement)
         if results and _repeats(results[0], resolved):
             # Read against the first question, the second found the same answer
             # ("wat is gezagsbeëindiging en mag ik mijn kind dan nog zien?"):
@@ -145,7 +146,7 @@ def _answer_questions(
         context = _next_state(context, resolved, slug, question)
     whole = text_without_place(text)
     if len(results) == 2 and not _two_answers(results[0], results[1], found.separate):
-        results = [_whole(index, session, whole, state, municipality)]
+        results = [_whole(index, session, whole, state, municipality, is_statement(text))]
     elif found.story and len(results) == 1 and results[0][0].result.decision != "answer":
         # The question after a story names no topic ("wat kan ik doen?"): the
         # story itself says what it is about.
@@ -166,10 +167,15 @@ def _answer_questions(
 
 
 def _whole(
-    index: Index, session: Session, text: str, state: DialogueState, municipality: Optional[str]
+    index: Index,
+    session: Session,
+    text: str,
+    state: DialogueState,
+    municipality: Optional[str],
+    statement: bool = False,
 ) -> Tuple[Resolved, Answer, Optional[str], str]:
     """The whole message read as one question."""
-    resolved = resolve(index, session, text, state)
+    resolved = resolve(index, session, text, state, statement)
     answer, slug = _answer_for(session, resolved, municipality)
     return resolved, answer, slug, text
 
@@ -190,7 +196,7 @@ def _two_answers(
     read the message as one question. Both must be clear, unless the parent
     asked two separate question sentences: then one of them may be unsure."""
     (r1, _a1, s1, _q1), (r2, _a2, s2, _q2) = first, second
-    if not (s1 and s2) or (s1, r1.section) == (s2, r2.section):
+    if not (s1 and s2) or (s1, r1.section) == (s2, r2.section) or (s1 == s2 and r2.section is None):
         return False
     both = (clear(r1.result), clear(r2.result))
     return any(both) if separate else all(both)

@@ -14,7 +14,7 @@ QUESTION_STARTS = frozenset(
     "wat wie hoe waar wanneer waarom welke welk mag mogen kan kun kunnen moet moeten heb hebben "
     "krijg krijgen is zijn wordt worden ben klopt geldt hoelang hoeveel wil weet zou".split()
 )
-FRAGMENT_MAX_WORDS = 3  # "en welk nummer": part of the question before it
+FRAGMENT_MAX_WORDS = 2  # "en welk nummer": part of the question before it
 STORY_MIN_WORDS = 30  # a longer message is read as a story that may end in a question
 _SENTENCE = re.compile(r"(?<=[.?!])\s+|\n+")
 # "... en wie betaalt ...": a second question joined with "en" / "maar" / "ook";
@@ -60,7 +60,7 @@ def split_two(sentence: str) -> List[str]:
 def _only_aspect(piece: str) -> bool:
     """ "welk nummer", "hoe lang": an aspect of the question before, not a question of its own."""
     facets = extract(piece)
-    return len(words(piece)) <= FRAGMENT_MAX_WORDS and bool(facets.aspect) and not facets.topical
+    return len(words(piece)) <= FRAGMENT_MAX_WORDS and bool(facets.aspect) and not (facets.topical or facets.followup_words)
 
 
 def _with_context(sentences: List[str], index: int) -> str:

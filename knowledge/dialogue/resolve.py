@@ -24,6 +24,7 @@ from typing import Optional, Sequence, Tuple
 from sqlalchemy.orm import Session
 
 from knowledge import answers
+from knowledge.dialogue.questions import is_question
 from knowledge.dialogue.rerank import rerank
 from knowledge.dialogue.state import DialogueState
 from knowledge.facets import FACET_KINDS, Facets, extract, load_vocabulary
@@ -130,7 +131,7 @@ def _correction(index: Index, session: Session, rest: str, state: DialogueState)
     return _resolved(session, result, facets.aspect or extract(question).aspect, question, False)
 
 
-def _is_followup(question: str, facets: Facets) -> bool:
+def _is_followup(question: str, facets: Facets, statement: bool) -> bool:
     """Short, or a longer message that goes on from the last one ("en als ...")
     or asks an aspect without a topic of its own ("hoe lang duurt het voor ik
     iets van ze hoor?")."""
@@ -138,11 +139,29 @@ def _is_followup(question: str, facets: Facets) -> bool:
     if len(tokens) <= FOLLOWUP_MAX_WORDS:
         return True
     goes_on = bool(tokens) and tokens[0] in CONTINUE_STARTS
-    return len(tokens) <= CONTINUE_MAX_WORDS and (goes_on or (bool(facets.aspect) and not facets.topical))
+    return len(tokens) <= CONTINUE_MAX_WORDS and (
+        goes_on or (bool(facets.aspect) and not facets.topical) or _is_detail(statement, facets)
+    )
+
+
+def is_statement(text: str) -> bool:
+    """Said, not asked: no question mark and no question word first (on the text as typed)."""
+    return "?" not in text and not is_question(text)
+
+
+def _is_detail(statement: bool, facets: Facets) -> bool:
+    """A statement, not a request, that does not start anew ("hij is 11 trouwens")."""
+    return statement and not (facets.request or facets.new_topic or facets.correction)
 
 
 def _followup(
-    index: Index, session: Session, question: str, facets: Facets, own: SearchResult, state: DialogueState
+    index: Index,
+    session: Session,
+    question: str,
+    facets: Facets,
+    own: SearchResult,
+    state: DialogueState,
+    statement: bool,
 ) -> Optional[Resolved]:
     """The question read against the last topic, or None when it is a question of its own."""
     assert state.article is not None and state.question is not None
@@ -171,6 +190,12 @@ def _followup(
             result = search(index, combined)
             if result.decision in ANSWERED:
                 return _resolved(session, result, facets.aspect, state.question, True)
+    if _is_detail(statement, facets):
+        # "ze woont nu in een pleeggezin", "hij is 11 trouwens": a detail for the
+        # last question, not a new one - even when the words alone point elsewhere.
+        result = search(index, combined)
+        if result.decision in ANSWERED:
+            return _resolved(session, result, facets.aspect or state.section, state.question, True)
     if clear(own):
         return None
     if not topical and (facets.followup_words or n_words <= 5):
@@ -191,13 +216,14 @@ def resolve_apart(index: Index, session: Session, question: str, other: str) -> 
     return _resolved(session, result, extract(question).aspect, question, False) if clear(result) else None
 
 
-def resolve(index: Index, session: Session, question: str, state: DialogueState) -> Resolved:
+def resolve(index: Index, session: Session, question: str, state: DialogueState, statement: bool = False) -> Resolved:
+    """STATEMENT: the parent said something rather than asked (see is_statement)."""
     facets = extract(question)
     if facets.correction and state.article:
         return _correction(index, session, facets.correction, state)
     own = search(index, question)
-    if state.article and state.question and not facets.new_topic and _is_followup(question, facets):
-        followed = _followup(index, session, question, facets, own, state)
+    if state.article and state.question and not facets.new_topic and _is_followup(question, facets, statement):
+        followed = _followup(index, session, question, facets, own, state, statement)
         if followed is not None:
             return followed
     return _resolved(session, own, facets.aspect, question, False)
