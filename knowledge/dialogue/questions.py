@@ -60,7 +60,8 @@ def split_two(sentence: str) -> List[str]:
 def _only_aspect(piece: str) -> bool:
     """ "welk nummer", "hoe lang": an aspect of the question before, not a question of its own."""
     facets = extract(piece)
-    return len(words(piece)) <= FRAGMENT_MAX_WORDS and bool(facets.aspect) and not (facets.topical or facets.followup_words)
+    short = len(words(piece)) <= FRAGMENT_MAX_WORDS
+    return short and bool(facets.aspect) and not (facets.topical or facets.followup_words)
 
 
 def _with_context(sentences: List[str], index: int) -> str:
