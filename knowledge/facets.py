@@ -82,7 +82,8 @@ class Vocabulary:
     followup: frozenset = frozenset()
     corrections: Tuple[Tuple[str, ...], ...] = ()
     new_topics: Tuple[Tuple[str, ...], ...] = ()
-    requests: Dict[Tuple[str, ...], bool] = field(default_factory=dict)
+    requests: Dict[Tuple[str, ...], bool] = field(default_factory=dict)  # phrases, for ngrams_match
+    request_max_len: int = 1
     values: Dict[Tuple[str, str], Value] = field(default_factory=dict)
     answered_by: Dict[Tuple[str, str], str] = field(default_factory=dict)  # (aspect, article) -> article
 
@@ -114,6 +115,7 @@ def load_vocabulary(path: Optional[Path] = None) -> Vocabulary:
     vocab.corrections = tuple(sorted((tuple(words(c)) for c in data.get("correction_starts") or []), key=len)[::-1])
     vocab.new_topics = tuple(tuple(words(c)) for c in data.get("new_topic_starts") or [])
     vocab.requests = {tuple(words(c)): True for c in data.get("request_words") or []}
+    vocab.request_max_len = max((len(k) for k in vocab.requests), default=1)
     return vocab
 
 
@@ -160,5 +162,5 @@ def extract(text: str, vocab: Optional[Vocabulary] = None) -> Facets:
         new_topic=any(
             tuple(tokens[skip : skip + len(opening)]) == opening for opening in vocab.new_topics for skip in (0, 1)
         ),
-        request=any(True for _ in ngrams_match(tokens, vocab.requests, 5)),
+        request=bool(ngrams_match(tokens, vocab.requests, vocab.request_max_len)),
     )

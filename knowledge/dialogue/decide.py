@@ -196,7 +196,7 @@ def _two_answers(
     read the message as one question. Both must be clear, unless the parent
     asked two separate question sentences: then one of them may be unsure."""
     (r1, _a1, s1, _q1), (r2, _a2, s2, _q2) = first, second
-    if not (s1 and s2) or (s1, r1.section) == (s2, r2.section) or (s1 == s2 and r2.section is None):
+    if not (s1 and s2) or _repeats(first, r2):
         return False
     both = (clear(r1.result), clear(r2.result))
     return any(both) if separate else all(both)
