@@ -15,7 +15,7 @@ from typing import Iterable, List
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
 # Round 4, written on 2026-12-03 (third session); measured once, then moved to development.
-UNSEEN: frozenset = frozenset({"retrieval_holdout7.yaml", "conversations_holdout5.yaml"})
+UNSEEN: frozenset = frozenset({"retrieval_holdout7.yaml", "conversations_holdout5.yaml", "safety_holdout_v6.tsv"})
 
 
 def development(paths: Iterable[Path]) -> List[Path]:
