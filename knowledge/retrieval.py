@@ -38,11 +38,13 @@ from knowledge.thesaurus import CANON_PREFIX, Thesaurus, load_thesaurus
 Vector = Dict[str, float]
 
 # Decision thresholds, tuned on the development folds and the first held-out set
-# (see README): above ANSWER_MIN with a clear lead the bot answers; above
+# (see README); ANSWER_MIN raised from 0.55 to 0.6 on 2026-12-03 on the 5 folds
+# of the example questions (confidently wrong 2.5% -> 1.4%, the other answers
+# are given as "not sure"): above ANSWER_MIN with a clear lead the bot answers; above
 # TENTATIVE_MIN it answers but says it is not sure and offers the next topics;
 # above CHOOSE_MIN it offers the closest topics as buttons; below it says it
 # does not know.
-ANSWER_MIN = 0.55
+ANSWER_MIN = 0.6
 ANSWER_MARGIN = 0.15
 TENTATIVE_MIN = 0.25  # below a confident answer: answer, say it is unsure, offer the others
 CHOOSE_MIN = 0.10
@@ -230,7 +232,9 @@ def _fit_classifier(docs: Sequence[ArticleDoc], analyzer: Analyzer) -> Optional[
             ("words", TfidfVectorizer(analyzer=analyzer.terms, sublinear_tf=True)),
         ]
     )
-    model = LogisticRegression(C=20, solver="liblinear")  # one-vs-rest: ~1 s to fit
+    # one-vs-rest: ~1 s to fit. C=10 (was 20): on the 5 folds the same top-1 with fewer
+    # confidently wrong answers, and the best turn accuracy on the development conversations.
+    model = LogisticRegression(C=10, solver="liblinear")
     model.fit(features.fit_transform(texts), labels)
     return _Classifier(features, model)
 

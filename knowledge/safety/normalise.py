@@ -32,6 +32,12 @@ _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 _APOSTROPHE_RE = re.compile(r"['`\u2018\u2019\u00b4]")
 _TOKEN_RE = re.compile(r"[a-z0-9]+|,|\.\.+(?![.!?])|[.!?;:\n\r]+")
 _REPEAT_RE = re.compile(r"([a-z])\1{2,}")
+# Letters that Unicode does not decompose into a base letter plus an accent:
+# without this, Turkish "bıçak" and Polish "włamuje" would lose a letter and split.
+_UNDECOMPOSED = str.maketrans(
+    {"ı": "i", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss", "æ": "ae", "Æ": "ae",
+     "œ": "oe", "Œ": "oe", "ð": "d", "þ": "th", "ħ": "h", "ŀ": "l"}
+)  # fmt: skip
 
 
 class Normaliser:
@@ -89,7 +95,7 @@ class Normaliser:
         text = text[: self.max_chars]
         text = html.unescape(_TAG_RE.sub(" ", text))
         text = _APOSTROPHE_RE.sub("", text)
-        text = unicodedata.normalize("NFKD", text)
+        text = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
         text = _NON_ASCII_RE.sub(" ", _COMBINING_RE.sub("", text)).lower()
         out: List[str] = [BOUNDARY]
         for raw in _TOKEN_RE.findall(text):
@@ -176,11 +182,8 @@ def _same_ending(word: str, cand: str) -> bool:
     return word.endswith("en") == cand.endswith("en") or word + "n" == cand
 
 
-def _fold(word: str) -> str:
-    """Lowercase without accents, as the message text is."""
-    return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", word)).lower()
-
-
 def fold(word: str) -> str:
     """Lowercase without accents, as the message text is."""
-    return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", word)).lower()
+    return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", word.translate(_UNDECOMPOSED))).lower()
+
+
