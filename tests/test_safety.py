@@ -391,3 +391,12 @@ def test_stories_idioms_and_lessons_are_not_danger(text):
 
 def test_a_question_about_the_children_after_a_parents_death_is_not_acute():
     assert detect("wat gebeurt er met de kinderen als ik dood ga, wie krijgt het gezag").level != "acute"
+
+
+def test_letters_without_a_decomposition_are_folded_not_dropped():
+    # NFKD leaves Turkish dotless i and Polish l-stroke alone; dropping them split
+    # "bıçak" into "b cak", so the patterns never saw the word.
+    assert safety.normalise("elinde bıçak var").split()[-3:] == ["bicak", "var", "|"]
+    assert "wlamuje" in safety.normalise("ktoś się włamuje")
+    assert detect("acil, elinde bıçak var ve bağırıyor").level == "acute"
+    assert detect("on się włamuje do mieszkania").level == "acute"

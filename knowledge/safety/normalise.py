@@ -185,5 +185,3 @@ def _same_ending(word: str, cand: str) -> bool:
 def fold(word: str) -> str:
     """Lowercase without accents, as the message text is."""
     return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", word.translate(_UNDECOMPOSED))).lower()
-
-
