@@ -68,7 +68,11 @@ def test_no_operation_of_the_web_app_gives_a_server_error(stack: services.Servic
         timeout=900,
     )
     (ROOT / "var" / "log" / "schemathesis.log").write_text(result.stdout + result.stderr, encoding="utf-8")
-    print(result.stdout[-4000:])
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    # The failures and errors come before a long list of warnings: show them first.
+    found = [i for i in (result.stdout.find("=== FAILURES"), result.stdout.find("=== ERRORS")) if i >= 0]
+    start = min(found, default=0)
+    report = result.stdout[start : start + 6000]
+    print(report)
+    assert result.returncode == 0, report + result.stderr[-2000:]
     summary = result.stdout.strip().splitlines()[-1]
     assert "passed" in summary and "failed" not in summary and "errored" not in summary, summary

@@ -292,6 +292,16 @@ def test_bad_pattern_file_is_reported(tmp_path):
         load_patterns(unknown)
 
 
+def test_a_broken_pattern_file_is_read_once_and_fails_the_same_way_after(tmp_path):
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("rules:\n  - id: x.y\n    level: acute\n    match: ['hij (slaat']\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unbalanced"):
+        load_patterns(bad)
+    bad.write_text("rules: [", encoding="utf-8")  # not read again: the first failure is kept
+    with pytest.raises(ValueError, match="unbalanced"):
+        load_patterns(bad)
+
+
 def test_custom_pattern_file(tmp_path):
     custom = tmp_path / "custom.yaml"
     custom.write_text(

@@ -17,6 +17,7 @@ from knowledge.accounts import Forbidden
 from knowledge.config import REPO_ROOT
 from knowledge.db import session_scope
 from knowledge.models import Article
+from knowledge.safety import warm_up
 from webapp import (
     accounts_admin,
     api_articles,
@@ -117,6 +118,9 @@ def served_app() -> FastAPI:
     from knowledge.config import require_secret, settings
 
     require_secret("RASA_JWT_SECRET", settings().rasa_jwt_secret)
+    # Chat and handoff messages pass the safety detector in this process too:
+    # ready before the port opens, so no message waits ~20 s for the model fit.
+    warm_up()
     return create_app()
 
 

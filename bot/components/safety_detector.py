@@ -22,7 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.intent_override import set_intent
-from knowledge.safety import LEVELS, detect
+from knowledge.safety import LEVELS, detect, warm_up
 
 PREFIX = "safety_"
 CHECK_FAILED = "safety_check_failed"
@@ -46,7 +46,7 @@ class SafetyDetector(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "SafetyDetector":
-        detect("warm up")  # fits the trained layer now, not on a parent's first message
+        warm_up()  # fits the trained layer now, not on a parent's first message
         return cls({**cls.get_default_config(), **config})
 
     def _trained_level(self, message: Message) -> Optional[str]:

@@ -13,7 +13,7 @@ runs inside the Rasa NLU pipeline and in the web app, in about a millisecond.
     detect.py     detect(): both layers, failing safe
 """
 
-from knowledge.safety.detect import detect
+from knowledge.safety.detect import detect, warm_up
 from knowledge.safety.levels import LABELS, LEVELS, Labelled, SafetySignal, read_labelled
 from knowledge.safety.rules import PATTERNS_PATH, PatternSet, load_patterns, normalise, rules_fired
 
@@ -29,4 +29,5 @@ __all__ = [
     "normalise",
     "read_labelled",
     "rules_fired",
+    "warm_up",
 ]

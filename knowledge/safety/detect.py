@@ -7,7 +7,7 @@ from typing import List, Tuple
 
 from knowledge.safety.levels import LEVELS, SafetySignal
 from knowledge.safety.model import default_model
-from knowledge.safety.rules import rules_fired
+from knowledge.safety.rules import load_patterns, rules_fired
 
 log = logging.getLogger(__name__)
 
@@ -40,3 +40,10 @@ def detect(text: object) -> SafetySignal:
     if not found:
         return SafetySignal(None, (), failed)
     return SafetySignal(found[0][0], tuple(rule_id for _, rule_id in found), failed)
+
+
+def warm_up() -> None:
+    """Compile the patterns and fit the trained layer now (about 20 s), at a
+    service's start-up, rather than on the first message a parent sends."""
+    load_patterns()
+    default_model()

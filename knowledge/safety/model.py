@@ -19,6 +19,7 @@ figures on the development and held-out sets).
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -121,6 +122,20 @@ class SafetyModel:
         return None
 
 
-@lru_cache(maxsize=1)
+_FITTING = threading.Lock()
+
+
 def default_model() -> SafetyModel:
+    """The model fitted on the content files, once per process.
+
+    Fitting takes about 20 s. The lock keeps threads that ask at the same time
+    (the web app answers in a thread pool) from each fitting their own copy;
+    they wait for the one fit instead. Services call `warm_up()` at start-up so
+    that no parent's message waits for it."""
+    with _FITTING:
+        return _fitted()
+
+
+@lru_cache(maxsize=1)
+def _fitted() -> SafetyModel:
     return SafetyModel(training_examples(), normalise)

@@ -95,8 +95,7 @@ class Normaliser:
         text = text[: self.max_chars]
         text = html.unescape(_TAG_RE.sub(" ", text))
         text = _APOSTROPHE_RE.sub("", text)
-        text = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
-        text = _NON_ASCII_RE.sub(" ", _COMBINING_RE.sub("", text)).lower()
+        text = _NON_ASCII_RE.sub(" ", fold(text))
         out: List[str] = [BOUNDARY]
         for raw in _TOKEN_RE.findall(text):
             if raw == "," or raw.startswith(".."):  # "..." is a pause, not a sentence end

@@ -188,11 +188,26 @@ class PatternSet:
         return _Doc(self.tokens(text))
 
 
-@lru_cache(maxsize=8)
 def load_patterns(path: Union[str, Path, None] = None) -> PatternSet:
-    """Load and compile the pattern file (cached; pass a path to test another file)."""
-    with open(path or PATTERNS_PATH, encoding="utf-8") as fh:
-        return PatternSet(yaml.safe_load(fh) or {})
+    """Load and compile the pattern file (cached; pass a path to test another file).
+
+    A file that fails to load fails the same way on every later call, without
+    being read again: lru_cache keeps no exceptions, and re-parsing a broken file
+    for every message would make the chat slow exactly when it is degraded."""
+    loaded = _load_patterns(path)
+    if isinstance(loaded, str):  # a fresh exception each time: re-raising one object grows its traceback
+        raise ValueError(loaded)
+    return loaded
+
+
+@lru_cache(maxsize=8)
+def _load_patterns(path: Union[str, Path, None]) -> Union[PatternSet, str]:
+    """The compiled patterns, or why the file could not be loaded."""
+    try:
+        with open(path or PATTERNS_PATH, encoding="utf-8") as fh:
+            return PatternSet(yaml.safe_load(fh) or {})
+    except Exception as exc:  # noqa: BLE001 - reported by load_patterns
+        return f"the safety pattern file could not be loaded: {type(exc).__name__}: {exc}"
 
 
 def normalise(text: str, patterns: Optional[PatternSet] = None) -> str:
