@@ -410,3 +410,12 @@ def test_letters_without_a_decomposition_are_folded_not_dropped():
     assert "wlamuje" in safety.normalise("ktoś się włamuje")
     assert detect("acil, elinde bıçak var ve bağırıyor").level == "acute"
     assert detect("on się włamuje do mieszkania").level == "acute"
+
+
+def test_cyrillic_is_transliterated_not_dropped():
+    # Without transliteration a message in Cyrillic folded to nothing: no layer saw a word.
+    assert safety.normalise("Я не хочу жити").split() == ["|", "ya", "ne", "khochu", "zhyty", "|"]
+    assert detect("Я не хочу жити, вони забрали моїх дітей").level == "suicide"
+    assert detect("Ya ne khochu zhyty").level == "suicide"
+    assert detect("Дякую за допомогу, до побачення").level is None
+    assert detect("Dziękuję bardzo za pomoc!").level is None  # "pomoc" is thanks for help, not "pomocy!"

@@ -32,11 +32,21 @@ _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 _APOSTROPHE_RE = re.compile(r"['`\u2018\u2019\u00b4]")
 _TOKEN_RE = re.compile(r"[a-z0-9]+|,|\.\.+(?![.!?])|[.!?;:\n\r]+")
 _REPEAT_RE = re.compile(r"([a-z])\1{2,}")
+# Cyrillic, transliterated as Ukrainian is usually typed in Latin letters, so
+# that "не хочу жити" reaches the same patterns as "ne khochu zhyty" (without
+# this, the whole message would fold to nothing).
+_CYRILLIC_LOWER = {
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ye", "ж": "zh", "з": "z",
+    "и": "y", "і": "i", "ї": "yi", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p",
+    "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
+    "щ": "shch", "ь": "", "ю": "yu", "я": "ya", "ы": "y", "э": "e", "ъ": "", "ё": "e",
+}  # fmt: skip
+_CYRILLIC = {**_CYRILLIC_LOWER, **{k.upper(): v for k, v in _CYRILLIC_LOWER.items() if k.upper() != k}}
 # Letters that Unicode does not decompose into a base letter plus an accent:
 # without this, Turkish "bıçak" and Polish "włamuje" would lose a letter and split.
 _UNDECOMPOSED = str.maketrans(
     {"ı": "i", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ß": "ss", "æ": "ae", "Æ": "ae",
-     "œ": "oe", "Œ": "oe", "ð": "d", "þ": "th", "ħ": "h", "ŀ": "l"}
+     "œ": "oe", "Œ": "oe", "ð": "d", "þ": "th", "ħ": "h", "ŀ": "l", **_CYRILLIC}
 )  # fmt: skip
 
 
