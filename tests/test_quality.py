@@ -39,9 +39,15 @@ def test_retrieval_on_held_out_questions(index: Index, name: str, helpful_min: f
     assert score.null_answered <= 0.15 * score.null_total
 
 
-def test_safety_on_held_out_messages() -> None:
-    # Set 5: measured once as unseen (acute 94.9%, suicide 92.9%), then its misses were fixed.
-    rows = [(row.label, row.text) for row in read_labelled(DATA / "safety_holdout_v5.tsv")[0]]
+@pytest.mark.parametrize(
+    "name, distress_min",
+    [
+        ("safety_holdout_v5.tsv", 0.80),  # measured once as unseen (acute 94.9%, suicide 92.9%), then fixed; 89%
+        ("safety_holdout_v7.tsv", 0.75),  # measured once as unseen (acute 94.4%, suicide 90.2%), then fixed; 80.6%
+    ],
+)
+def test_safety_on_development_sets(name: str, distress_min: float) -> None:
+    rows = [(row.label, row.text) for row in read_labelled(DATA / name)[0]]
     found = {level: 0 for level in LEVELS}
     total = {level: 0 for level in LEVELS}
     alarms = nones = 0
@@ -56,7 +62,7 @@ def test_safety_on_held_out_messages() -> None:
     assert found["acute"] == total["acute"], "an acute message was missed"
     assert found["suicide"] == total["suicide"], "a suicide message was missed"
     assert found["disclosure"] >= 0.95 * total["disclosure"]
-    assert found["distress"] >= 0.80 * total["distress"]  # 83% (55/66) on set 5
+    assert found["distress"] >= distress_min * total["distress"]
     assert alarms <= 0.05 * nones
 
 
