@@ -15,7 +15,8 @@ from typing import Iterable, List
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
 # Round 5: safety set 7 was measured once on 2026-12-04 at about 14:48 UTC (commit
-# 5167f41, `make safety-report`) and is a development set since.
+# 5167f41), safety set 8 at about 17:44 UTC (commit b6c3535, `python -m
+# scripts.safety_report`); both are development sets since. The next round needs new sets.
 UNSEEN: frozenset = frozenset()
 
 
