@@ -51,6 +51,8 @@ class Settings:
     login_max_failures: int
     lockout_minutes: int
     check_period_months: int
+    # Where the fitted safety model is kept between processes (knowledge/safety/model_store.py).
+    cache_dir: Path
 
 
 # Conversations (Rasa's tracker store) and handoff tickets are deleted this many days
@@ -103,6 +105,7 @@ def settings() -> Settings:
         login_max_failures=int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         lockout_minutes=int(os.environ.get("LOCKOUT_MINUTES", "15")),
         check_period_months=int(os.environ.get("CHECK_PERIOD_MONTHS", "12")),
+        cache_dir=Path(os.environ.get("JB_CACHE_DIR", "") or REPO_ROOT / "var" / "cache"),
     )
 
 

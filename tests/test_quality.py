@@ -69,5 +69,5 @@ def test_safety_on_development_sets(name: str, distress_min: float) -> None:
 def test_held_out_sets_are_never_trained_on() -> None:
     seen = holdout_overlap.training_texts()
     found = holdout_overlap.overlaps(seen)
-    assert len(seen) > 1000 and "safety_holdout_v5.tsv" in found and "conversations_holdout.yaml" in found
+    assert len(seen) > 1000 and "safety_holdout_v9.tsv" in found and "conversations_holdout.yaml" in found
     assert {name: texts for name, texts in found.items() if texts} == {}

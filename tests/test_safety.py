@@ -117,7 +117,7 @@ def _training_texts() -> set:
     for path in (ROOT / "knowledge" / "content" / "safety_examples").glob("*.tsv"):
         for line in path.read_text(encoding="utf-8").splitlines():
             if "\t" in line:
-                texts.add(line.split("\t", 1)[1].strip().lower())
+                texts.add(line.split("\t")[-1].strip().lower())
     for path in (ROOT / "data" / "nlu").glob("*.yml"):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip().startswith("- "):

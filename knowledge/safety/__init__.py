@@ -10,6 +10,7 @@ runs inside the Rasa NLU pipeline and in the web app, in about a millisecond.
     patterns.py   the pattern language -> regular expressions
     rules.py      guards and rules of content/safety_patterns.yaml; rules_fired()
     model.py      the trained layer (content/safety_examples/*.tsv)
+    model_store.py  the fitted model kept on disk between processes
     detect.py     detect(): both layers, failing safe
 """
 
