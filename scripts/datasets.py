@@ -17,8 +17,9 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 # Round 5: safety set 7 was measured once on 2026-12-04 at about 14:48 UTC (commit
 # 5167f41), safety set 8 at about 17:44 UTC (commit b6c3535, `python -m
 # scripts.safety_report`); both are development sets since.
-# Round 6: safety set 9 (800 messages, written blind by a helper on 2026-12-04).
-UNSEEN: frozenset = frozenset({"safety_holdout_v9.tsv"})
+# Round 6: safety set 9 (800 messages, written blind by a helper) was measured once on
+# 2026-12-04 at about 20:47 UTC (commit cd15307, `make safety-report`); a development set since.
+UNSEEN: frozenset = frozenset()
 
 
 def development(paths: Iterable[Path]) -> List[Path]:

@@ -419,3 +419,15 @@ def test_cyrillic_is_transliterated_not_dropped():
     assert detect("Ya ne khochu zhyty").level == "suicide"
     assert detect("Дякую за допомогу, до побачення").level is None
     assert detect("Dziękuję bardzo za pomoc!").level is None  # "pomoc" is thanks for help, not "pomocy!"
+
+
+def test_other_scripts_are_transliterated_and_symbols_alone_are_not_judged():
+    # Arabic and Ethiopic script used to fold to nothing, like emoji: the model then
+    # gave every such message the same probabilities, which crossed the suicide threshold.
+    assert safety.normalise("شكرا جزيلا").split() == ["|", "shkr", "jzyl", "|"]
+    assert safety.normalise("ሰላም").split() == ["|", "selam", "|"]
+    probabilities, support = default_model().assess("👍 🙏")
+    assert probabilities == {"none": 1.0} and support == {}
+    for text in ("👍", "🙏🙏", "السلام عليكم، كيف حالك؟", "ሰላም፡ ከመይ ኣለኻ?"):
+        assert detect(text).level is None, text
+    assert detect("ik wil niet meer leven 😢").level == "suicide"  # an emoji does not silence a message

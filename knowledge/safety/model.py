@@ -71,6 +71,10 @@ def training_examples(content_dir: Path = CONTENT_DIR) -> List[Tuple[str, str]]:
     return rows
 
 
+def has_content(normalised: str) -> bool:
+    return any(ch.isalnum() for ch in normalised)
+
+
 class SafetyModel:
     """Probabilities per level for a message, and how close it is to each level's examples."""
 
@@ -84,8 +88,11 @@ class SafetyModel:
                 ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=False)),
             ]
         )
-        labels = [label for label, _ in examples]
-        matrix = self.features.fit_transform([normalise(t) for _, t in examples])
+        normalised = [(label, normalise(t)) for label, t in examples]
+        # A message with no letters or digits left (emoji only) teaches nothing.
+        normalised = [(label, t) for label, t in normalised if has_content(t)]
+        labels = [label for label, _ in normalised]
+        matrix = self.features.fit_transform([t for _, t in normalised])
         self.model = LogisticRegression(C=10, max_iter=3000)
         self.model.fit(matrix, labels)
         # Each part is L2-normalised, so a row's norm is sqrt(2): cosine = dot / 2.
@@ -97,7 +104,13 @@ class SafetyModel:
 
     def assess(self, text: str) -> Tuple[Dict[str, float], Dict[str, float]]:
         """(probability per label, highest similarity to an example of each level)."""
-        row = self.features.transform([self.normalise(text)])
+        normalised = self.normalise(text)
+        if not has_content(normalised):
+            # Nothing to judge (emoji only, symbols): the model abstains and the
+            # rules decide. Without this, every such message got the same
+            # probabilities, which crossed the suicide threshold.
+            return {"none": 1.0}, {}
+        row = self.features.transform([normalised])
         probabilities = dict(zip(self.model.classes_, self.model.predict_proba(row)[0], strict=True))
         support = {
             level: float((row @ examples).max()) / 2 if examples.shape[1] else 0.0

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from typing import Any, Dict, List, Optional, Set
 
+from anyascii import anyascii
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -29,6 +30,11 @@ COMMA = ","  # a soft boundary: ^ and $ match next to it, gaps may pass it
 _TAG_RE = re.compile(r"<[^<>]{0,300}>")
 _COMBINING_RE = re.compile(r"[\u0300-\u036f]")
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
+# Letters of other scripts (Arabic, Farsi, Tigrinya, Amharic, Greek, ...) are
+# transliterated with anyascii, so that a message in Arabic script does not fold
+# to nothing: the trained layer then learns from its letters, and an empty
+# message no longer looks the same as every other foreign one.
+_LETTERISH = ("L", "M", "Cf")
 _APOSTROPHE_RE = re.compile(r"['`\u2018\u2019\u00b4]")
 _TOKEN_RE = re.compile(r"[a-z0-9]+|,|\.\.+(?![.!?])|[.!?;:\n\r]+")
 _REPEAT_RE = re.compile(r"([a-z])\1{2,}")
@@ -192,5 +198,13 @@ def _same_ending(word: str, cand: str) -> bool:
 
 
 def fold(word: str) -> str:
-    """Lowercase without accents, as the message text is."""
-    return _COMBINING_RE.sub("", unicodedata.normalize("NFKD", word.translate(_UNDECOMPOSED))).lower()
+    """Lowercase without accents, as the message text is; other scripts in Latin letters."""
+    text = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", word.translate(_UNDECOMPOSED)))
+    return _NON_ASCII_RE.sub(_transliterate, text).lower()
+
+
+def _transliterate(match: "re.Match[str]") -> str:
+    """Letters (and their marks) into Latin letters; emoji and other symbols stay."""
+    return "".join(
+        anyascii(c).replace("'", "") if unicodedata.category(c).startswith(_LETTERISH) else c for c in match.group()
+    )
