@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import hmac
 import logging
+import threading
 from typing import Any, Optional
 
 from rasa_sdk.endpoint import create_app as create_sdk_app
@@ -77,6 +78,24 @@ def create_app(secret: str, package: str = "actions") -> Sanic:
     return app
 
 
+async def _warm_retrieval(app: Sanic, _loop: Any) -> None:
+    """Build the retrieval index (about 25 s) in the background as the server
+    starts, in the worker that answers: the first question then waits for the
+    rest of the build at most, and a restarted server is reachable at once."""
+
+    def build() -> None:
+        from actions.actions import RETRIEVER
+        from knowledge.db import session_scope
+
+        try:
+            with session_scope() as session:
+                RETRIEVER.index(session)
+        except Exception as exc:  # noqa: BLE001 - the first question builds it instead
+            logging.getLogger(__name__).warning("retrieval warm-up failed (%s)", type(exc).__name__)
+
+    threading.Thread(target=build, name="retrieval-warm-up", daemon=True).start()
+
+
 def main(argv: Any = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, default=settings().actions_port)
@@ -84,6 +103,7 @@ def main(argv: Any = None) -> None:
     config = settings()
     logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(require_secret("ACTIONS_SECRET", config.actions_secret))
+    app.register_listener(_warm_retrieval, "after_server_start")
     app.run(host=config.internal_host, port=args.port, workers=1, access_log=False)
 
 

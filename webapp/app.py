@@ -118,9 +118,13 @@ def served_app() -> FastAPI:
     from knowledge.config import require_secret, settings
 
     require_secret("RASA_JWT_SECRET", settings().rasa_jwt_secret)
-    # Chat and handoff messages pass the safety detector in this process too:
-    # ready before the port opens, so no message waits ~20 s for the model fit.
+    # Chat and handoff messages pass the safety detector in this process too,
+    # and search, the reference tool and the editor's preview use the retrieval
+    # index: both are ready before the port opens, so that no request waits for
+    # a fit (the index's classifier takes about 25 s on two cores).
     warm_up()
+    with session_scope() as session:
+        api_articles.RETRIEVER.index(session)
     return create_app()
 
 
