@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -46,15 +47,19 @@ def pages_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 def web(pages_db: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": pages_db, "COOKIE_SECURE": "0"}
     env["RASA_URL"] = "http://127.0.0.1:9"
+    env["RASA_JWT_SECRET"] = secrets.token_urlsafe(32)
     log = (tmp_path_factory.mktemp("pages-log") / "web.log").open("w")
+    # As the launcher serves it: the safety model and the retrieval index are
+    # ready before the port opens (the first preview would wait ~25 s otherwise).
+    command = [sys.executable, "-m", "uvicorn", "--factory", "webapp.app:served_app", "--port", str(PORT)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "webapp.app:app", "--port", str(PORT), "--no-access-log", "--ws", "none"],
+        [*command, "--no-access-log", "--ws", "none"],
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 240  # a first start fits the safety model (~70 s)
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"{WEB}/healthz", timeout=2)
