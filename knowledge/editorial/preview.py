@@ -70,7 +70,7 @@ def preview(
     An empty TEXT asks for the version's own article, as a topic button would."""
     version = versions.by_id(session, version_id)
     chosen = button(text) if text.strip() else (article_of(version.data, version.kind, version.key), None)
-    frozen = _Frozen(retriever.index(session))  # the live index, before the version is applied
+    frozen = _Frozen(retriever.current(session))  # the live index, before the version is applied
     savepoint = session.begin_nested()
     try:
         apply_text(session, version.kind, version.key, dict(version.data))
