@@ -51,7 +51,10 @@ NOT_NEGATIVE = frozenset(
 # 0.70 to 0.40 found 97/100 disclosures of set 8 instead of 90 for one more look-alike raised
 # (28 -> 29 of 220), distress 0.80 -> 0.60 three more for none; acute 0.30 -> 0.25 and suicide
 # 0.25 -> 0.20 one more of each for one more look-alike. On set 7 the same choice cost one look-alike.
-THRESHOLDS = {"acute": 0.25, "suicide": 0.20, "disclosure": 0.40, "distress": 0.60}
+# Round 7 (2026-12-08): disclosure 0.40 -> 0.45 after written-18 joined the training data: a
+# denial ("bij ons thuis wordt niemand geslagen") reached 0.41; on set 9 (development) 0.40-0.50
+# found the same disclosures (109/110) with the same look-alike alarms.
+THRESHOLDS = {"acute": 0.25, "suicide": 0.20, "disclosure": 0.45, "distress": 0.60}
 # The model abstains far from its data: a level counts only when the message is
 # at least this similar (cosine, same features) to one training example of that
 # level. Without it, text unlike anything seen ("een recept voor pannenkoeken")

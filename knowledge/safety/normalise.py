@@ -80,6 +80,12 @@ class Normaliser:
             self.vocab.update(phrase.split())
             self.vocab.update(repl.split())
         self.phrases = phrases
+        # Emoji that carry meaning (a laughing face marks a joke) become words
+        # before the non-ASCII rest is dropped.
+        symbols = {str(k): f" {v} " for k, v in (data.get("symbols") or {}).items() if str(k)}
+        self.vocab.update(w for v in symbols.values() for w in v.split())
+        self._symbols_re = re.compile("|".join(map(re.escape, sorted(symbols, key=len, reverse=True)))) if symbols else None
+        self._symbols = symbols
         self._phrase_re = (
             re.compile("(?<= )(%s) " % "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
             if phrases
@@ -111,6 +117,8 @@ class Normaliser:
         text = text[: self.max_chars]
         text = html.unescape(_TAG_RE.sub(" ", text))
         text = _APOSTROPHE_RE.sub("", text)
+        if self._symbols_re is not None:
+            text = self._symbols_re.sub(lambda m: self._symbols[m.group()], text)
         text = _NON_ASCII_RE.sub(" ", fold(text))
         out: List[str] = [BOUNDARY]
         for raw in _TOKEN_RE.findall(text):
