@@ -84,7 +84,9 @@ class Normaliser:
         # before the non-ASCII rest is dropped.
         symbols = {str(k): f" {v} " for k, v in (data.get("symbols") or {}).items() if str(k)}
         self.vocab.update(w for v in symbols.values() for w in v.split())
-        self._symbols_re = re.compile("|".join(map(re.escape, sorted(symbols, key=len, reverse=True)))) if symbols else None
+        self._symbols_re = (
+            re.compile("|".join(map(re.escape, sorted(symbols, key=len, reverse=True)))) if symbols else None
+        )
         self._symbols = symbols
         self._phrase_re = (
             re.compile("(?<= )(%s) " % "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)))
