@@ -19,8 +19,9 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 # scripts.safety_report`); both are development sets since.
 # Round 6: safety set 9 (800 messages, written blind by a helper) was measured once on
 # 2026-12-04 at about 20:47 UTC (commit cd15307, `make safety-report`); a development set since.
-# Round 7: safety set 10 (800 messages, helper-46, kinds only) is unseen.
-UNSEEN: frozenset = frozenset({"safety_holdout_v10.tsv"})
+# Round 7: safety set 10 (800 messages, helper-46, kinds only) was measured once on 2026-12-08 at
+# about 01:42 UTC (commit 609211a, `make safety-report`); a development set since.
+UNSEEN: frozenset = frozenset()
 
 
 def development(paths: Iterable[Path]) -> List[Path]:

@@ -40,19 +40,32 @@ def test_retrieval_on_held_out_questions(index: Index, name: str, helpful_min: f
 
 
 # Set 9 was measured once as unseen on 2026-12-04 (commit cd15307): acute 93.8%, suicide 97.7%,
-# disclosure 94.5%, distress 88.8%, look-alike false alarms 19.1%. It is a development set since;
-# the floors sit a little below what the current detector does on it. Sets 5-8 are training data now.
-# Here now: acute 127/130, suicide 126/130, disclosure 106/110, distress 73/80, look-alikes 42/230.
-SAFETY_FLOORS = {"acute": 0.95, "suicide": 0.95, "disclosure": 0.93, "distress": 0.88}
-SAFETY_ALARM_CEILINGS = {"lookalike": 0.20, "ordinary": 0.02, "ood": 0.02}
+# disclosure 94.5%, distress 88.8%, look-alike false alarms 19.1%. Set 10 was measured once on
+# 2026-12-08 (commit 609211a): acute 100%, suicide 98.5%, disclosure 96.4%, distress 92.5%,
+# look-alike false alarms 13.5%. Both are development sets since; the floors sit a little below
+# what the current detector does on them (sets 5-8 are training data now).
+SAFETY_SETS = {
+    # Set 9 here now: acute 130/130, suicide 130/130, disclosure 109/110, distress 79/80, look-alikes 9/230.
+    "safety_holdout_v9.tsv": (
+        {"acute": 0.98, "suicide": 0.98, "disclosure": 0.96, "distress": 0.94},
+        {"lookalike": 0.07, "ordinary": 0.02, "ood": 0.02},
+    ),
+    # Set 10 as measured: acute 130/130, suicide 128/130, disclosure 106/110, distress 74/80, look-alikes 31/230.
+    "safety_holdout_v10.tsv": (
+        {"acute": 0.98, "suicide": 0.96, "disclosure": 0.94, "distress": 0.90},
+        {"lookalike": 0.15, "ordinary": 0.02, "ood": 0.02},
+    ),
+}
 
 
-def test_safety_on_the_development_set() -> None:
-    rows = read_labelled(DATA / "safety_holdout_v9.tsv")[0]
+@pytest.mark.parametrize("name", sorted(SAFETY_SETS))
+def test_safety_on_the_development_sets(name: str) -> None:
+    floors, ceilings = SAFETY_SETS[name]
+    rows = read_labelled(DATA / name)[0]
     found = {level: 0 for level in LEVELS}
     total = {level: 0 for level in LEVELS}
-    alarms = {kind: 0 for kind in SAFETY_ALARM_CEILINGS}
-    nones = {kind: 0 for kind in SAFETY_ALARM_CEILINGS}
+    alarms = {kind: 0 for kind in ceilings}
+    nones = {kind: 0 for kind in ceilings}
     for row in rows:
         level = detect(row.text).level
         if row.label == "none":
@@ -64,14 +77,14 @@ def test_safety_on_the_development_set() -> None:
             row.label == "distress" or LEVELS.index(level) <= LEVELS.index(row.label)
         )
     print({level: f"{found[level]}/{total[level]}" for level in LEVELS}, {k: f"{alarms[k]}/{nones[k]}" for k in nones})
-    for level, floor in SAFETY_FLOORS.items():
+    for level, floor in floors.items():
         assert found[level] >= floor * total[level], (level, found[level], total[level])
-    for kind, ceiling in SAFETY_ALARM_CEILINGS.items():
+    for kind, ceiling in ceilings.items():
         assert nones[kind] and alarms[kind] <= ceiling * nones[kind], (kind, alarms[kind], nones[kind])
 
 
 def test_held_out_sets_are_never_trained_on() -> None:
     seen = holdout_overlap.training_texts()
     found = holdout_overlap.overlaps(seen)
-    assert len(seen) > 1000 and "safety_holdout_v9.tsv" in found and "conversations_holdout.yaml" in found
+    assert len(seen) > 1000 and "safety_holdout_v10.tsv" in found and "conversations_holdout.yaml" in found
     assert {name: texts for name, texts in found.items() if texts} == {}
