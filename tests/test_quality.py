@@ -45,15 +45,16 @@ def test_retrieval_on_held_out_questions(index: Index, name: str, helpful_min: f
 # look-alike false alarms 13.5%. Both are development sets since; the floors sit a little below
 # what the current detector does on them (sets 5-8 are training data now).
 SAFETY_SETS = {
-    # Set 9 here now: acute 130/130, suicide 130/130, disclosure 109/110, distress 79/80, look-alikes 9/230.
+    # Set 9 here now: acute 130/130, suicide 130/130, disclosure 109/110, distress 79/80, look-alikes 11/230.
     "safety_holdout_v9.tsv": (
         {"acute": 0.98, "suicide": 0.98, "disclosure": 0.96, "distress": 0.94},
         {"lookalike": 0.07, "ordinary": 0.02, "ood": 0.02},
     ),
-    # Set 10 as measured: acute 130/130, suicide 128/130, disclosure 106/110, distress 74/80, look-alikes 31/230.
+    # Set 10 as measured: acute 130/130, suicide 128/130, disclosure 106/110, distress 74/80, look-alikes
+    # 31/230; here now, after reading its errors: 130/130, 130/130, 109/110, 79/80, look-alikes 11/230.
     "safety_holdout_v10.tsv": (
-        {"acute": 0.98, "suicide": 0.96, "disclosure": 0.94, "distress": 0.90},
-        {"lookalike": 0.15, "ordinary": 0.02, "ood": 0.02},
+        {"acute": 0.98, "suicide": 0.98, "disclosure": 0.96, "distress": 0.94},
+        {"lookalike": 0.07, "ordinary": 0.02, "ood": 0.02},
     ),
 }
 

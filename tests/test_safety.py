@@ -431,3 +431,24 @@ def test_other_scripts_are_transliterated_and_symbols_alone_are_not_judged():
     for text in ("👍", "🙏🙏", "السلام عليكم، كيف حالك؟", "ሰላም፡ ከመይ ኣለኻ?"):
         assert detect(text).level is None, text
     assert detect("ik wil niet meer leven 😢").level == "suicide"  # an emoji does not silence a message
+
+
+def test_model_veto_needs_a_guard_with_a_message_part() -> None:
+    from knowledge.safety.rules import PatternSet
+
+    rules = [{"id": "acute.x", "level": "acute", "match": ["help"]}]
+    with pytest.raises(ValueError, match="model_veto"):
+        PatternSet({"guards": {"g": {"sentence": ["haha"]}}, "model_veto": {"g": ["acute"]}, "rules": rules})
+    with pytest.raises(ValueError, match="unknown level"):
+        PatternSet({"guards": {"g": {"message": ["haha"]}}, "model_veto": {"g": ["panic"]}, "rules": rules})
+
+
+def test_a_laugh_marker_stops_the_model_guessing_danger_but_never_suicide() -> None:
+    from knowledge.safety.rules import assess_rules
+
+    fired, vetoed = assess_rules("haha mijn broer zei dat hij me gaat afmaken met mario kart vanavond")
+    assert fired == [] and vetoed == {"acute", "disclosure", "distress"}
+    # A rule that fires keeps the model's vote too; suicide is never vetoed.
+    fired, vetoed = assess_rules("als ik nu van de brug spring wie zorgt er dan voor mn kids haha")
+    assert fired and not vetoed
+    assert detect("haha mijn broer zei dat hij me gaat afmaken met mario kart vanavond").level is None

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import List, Tuple
+from typing import List, Set, Tuple
 
 from knowledge.safety.levels import LEVELS, SafetySignal
 from knowledge.safety.model import default_model
-from knowledge.safety.rules import load_patterns, rules_fired
+from knowledge.safety.rules import assess_rules, load_patterns
 
 log = logging.getLogger(__name__)
 
@@ -23,14 +23,16 @@ def detect(text: object) -> SafetySignal:
     if not isinstance(text, str) or not text.strip():
         return SafetySignal(None, ())
     found: List[Tuple[str, str]] = []
+    vetoed: Set[str] = set()
     failed = False
     try:
-        found += rules_fired(text)
+        fired, vetoed = assess_rules(text)
+        found += fired
     except Exception as exc:  # noqa: BLE001 - a broken pattern file must not break the chat
         log.error("safety patterns failed (%s); the trained layer still runs", type(exc).__name__)
         failed = True
     try:
-        level = default_model().level(text)
+        level = default_model().level(text, skip=vetoed)
         if level:
             found.append((level, f"{level}.model"))
     except Exception as exc:  # noqa: BLE001 - likewise for the trained layer

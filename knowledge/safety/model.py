@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Collection, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -125,14 +125,20 @@ class SafetyModel:
         return self.assess(text)[0]
 
     def level(
-        self, text: str, thresholds: Optional[Dict[str, float]] = None, support_min: Optional[Dict[str, float]] = None
+        self,
+        text: str,
+        thresholds: Optional[Dict[str, float]] = None,
+        support_min: Optional[Dict[str, float]] = None,
+        skip: Collection[str] = (),
     ) -> Optional[str]:
         """The most serious level whose probability reaches its threshold, among
-        the levels the message is close enough to."""
+        the levels the message is close enough to (and not in `skip`)."""
         thresholds = thresholds or THRESHOLDS
         support_min = SUPPORT_MIN if support_min is None else support_min
         probabilities, support = self.assess(text)
         for level in LEVELS:
+            if level in skip:
+                continue
             if probabilities.get(level, 0.0) >= thresholds[level] and support.get(level, 0.0) >= support_min.get(
                 level, 0.0
             ):

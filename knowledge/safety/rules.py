@@ -12,7 +12,7 @@ import bisect
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import yaml
 
@@ -79,6 +79,12 @@ class _Guard:
             return True
         if self.sentence and any(r.search(sentence) for r in self.sentence):
             return True
+        if self.message_all and all(r.search(doc.text) for r in self.message_all):
+            return True
+        return bool(self.message) and any(r.search(doc.text) for r in self.message)
+
+    def holds_in_message(self, doc: "_Doc") -> bool:
+        """The message-wide parts only (for the model veto, which has no match to look around)."""
         if self.message_all and all(r.search(doc.text) for r in self.message_all):
             return True
         return bool(self.message) and any(r.search(doc.text) for r in self.message)
@@ -176,6 +182,17 @@ class PatternSet:
                 raise ValueError(f"rule {rule_id}: needs 'match' or 'all'")
             self.rules.append(_Rule(rule_id, level, any_, all_))
         self.rules.sort(key=lambda r: LEVELS.index(r.level))  # stable: file order within a level
+        # model_veto: {guard: [levels]} - when no rule fires and the guard holds for the whole
+        # message, the trained layer may not raise those levels (a laugh marker and acute danger).
+        self.model_veto: List[Tuple[_Guard, Tuple[str, ...]]] = []
+        for name, levels in (data.get("model_veto") or {}).items():
+            guard = self.guards.get(name)
+            if guard is None or not (guard.message or guard.message_all):
+                raise ValueError(f"model_veto: {name!r} must be a guard with a message part")
+            bad = [lv for lv in levels if lv not in LEVELS]
+            if bad:
+                raise ValueError(f"model_veto {name}: unknown level {bad[0]!r}")
+            self.model_veto.append((guard, tuple(levels)))
         self.normaliser.finish()
 
     def compile(self, pattern: str) -> str:
@@ -217,6 +234,19 @@ def normalise(text: str, patterns: Optional[PatternSet] = None) -> str:
 
 def rules_fired(text: str, patterns: Optional[PatternSet] = None) -> List[Tuple[str, str]]:
     """All (level, rule id) pairs that fire on `text`, highest level first."""
+    return assess_rules(text, patterns)[0]
+
+
+def assess_rules(text: str, patterns: Optional[PatternSet] = None) -> Tuple[List[Tuple[str, str]], Set[str]]:
+    """(the rules that fire, the levels the trained layer may not raise for this message).
+
+    The second part is empty when a rule fires: the veto is for the model's own guesses."""
     ps = patterns or load_patterns()
     doc = ps.doc(text)
-    return [(r.level, r.id) for r in ps.rules if r.fires(doc)]
+    fired = [(r.level, r.id) for r in ps.rules if r.fires(doc)]
+    vetoed: Set[str] = set()
+    if not fired:
+        for guard, levels in ps.model_veto:
+            if guard.holds_in_message(doc):
+                vetoed.update(levels)
+    return fired, vetoed
