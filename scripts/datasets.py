@@ -21,8 +21,9 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 # 2026-12-04 at about 20:47 UTC (commit cd15307, `make safety-report`); a development set since.
 # Round 7: safety set 10 (800 messages, helper-46, kinds only) was measured once on 2026-12-08 at
 # about 01:42 UTC (commit 609211a, `make safety-report`); a development set since.
-# Round 8: safety set 11 (800 messages, helper-48, kinds only) is unseen.
-UNSEEN: frozenset = frozenset({"safety_holdout_v11.tsv"})
+# Round 8: safety set 11 (793 messages, helper-48, kinds only) was measured once on 2026-12-08 at
+# about 02:45 UTC (commit a9d1ca3, `make safety-report`); a development set since.
+UNSEEN: frozenset = frozenset()
 
 
 def development(paths: Iterable[Path]) -> List[Path]:
