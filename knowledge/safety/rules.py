@@ -79,9 +79,7 @@ class _Guard:
             return True
         if self.sentence and any(r.search(sentence) for r in self.sentence):
             return True
-        if self.message_all and all(r.search(doc.text) for r in self.message_all):
-            return True
-        return bool(self.message) and any(r.search(doc.text) for r in self.message)
+        return self.holds_in_message(doc)
 
     def holds_in_message(self, doc: "_Doc") -> bool:
         """The message-wide parts only (for the model veto, which has no match to look around)."""
